@@ -1,0 +1,159 @@
+"""What an answer is, how its excerpt is chosen, and how it is shown.
+
+The excerpt is the one or two sentences of a paragraph that best answer the
+question, never text of our own. Rendering is the same answer twice: plain
+text for the console and command line, escaped HTML for Telegram.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+
+from bot.text import split_sentences
+
+EXCERPT_MAX = 150
+_NUMBER = re.compile(
+    r"[0-9]|[一二两三四五六七八九十百千万]+(?:余|多)?[个家名项条户人次年]|[百千万]余?[个家名项条户人次]"
+)
+_CLAUSE_END = "，、：,"
+
+
+@dataclass
+class Hit:
+    rank: int
+    score: float
+    article_id: str
+    title: str
+    park: str
+    paragraph: int
+    source: str
+    text: str
+    excerpt: str
+    section: str = ""
+    caption: bool = False
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Answer:
+    query: str
+    found: bool
+    park: str | None
+    message: str
+    hits: list[Hit] = field(default_factory=list)
+    terms: list[str] = field(default_factory=list)
+    confidence: float = 0.0
+
+    def to_dict(self) -> dict:
+        return {"query": self.query, "found": self.found, "park": self.park, "message": self.message,
+                "hits": [h.to_dict() for h in self.hits], "terms": self.terms,
+                "confidence": round(self.confidence, 3)}
+
+
+def cite(title: str, park: str, paragraph: int, caption: bool = False) -> str:
+    where = "图片说明" if caption else f"第{paragraph}段"
+    return f"《{title}》· {park or '未归属'} · {where}"
+
+
+def _unit_score(unit: str, weights: dict[str, float], wants_number: bool, names: list[str]) -> float:
+    score = sum(w for term, w in weights.items() if term in unit)
+    if wants_number and _NUMBER.search(unit):
+        score *= 1.5
+    if names and any(name in unit for name in names):
+        score += max(weights.values(), default=1.0)
+    return score
+
+
+def _clauses(sentence: str) -> list[str]:
+    return [c for c in re.findall(f"[^{_CLAUSE_END}]*[{_CLAUSE_END}]?", sentence) if c]
+
+
+def excerpt(text: str, weights: dict[str, float], wants_number: bool = False, names: list[str] | None = None,
+            limit: int = EXCERPT_MAX) -> str:
+    """The sentence that best matches the question, and its best neighbour if both fit.
+
+    A sentence longer than `limit` is cut to the clauses around its best clause,
+    marked with 「……」 where text was left out.
+    """
+    names = names or []
+    sentences = split_sentences(text) or [text]
+    scores = [_unit_score(s, weights, wants_number, names) for s in sentences]
+    best = max(range(len(sentences)), key=lambda i: (scores[i], -i))
+    chosen = sentences[best].strip()
+    if len(chosen) > limit:
+        return _trim(chosen, weights, wants_number, names, limit)
+    neighbours = [i for i in (best + 1, best - 1) if 0 <= i < len(sentences) and scores[i] > 0]
+    for i in sorted(neighbours, key=lambda i: -scores[i]):
+        pair = sentences[min(i, best)].strip() + sentences[max(i, best)].strip()
+        if len(pair) <= limit:
+            return pair
+    return chosen
+
+
+def _trim(sentence: str, weights: dict[str, float], wants_number: bool, names: list[str], limit: int) -> str:
+    parts = _clauses(sentence)
+    scores = [_unit_score(p, weights, wants_number, names) for p in parts]
+    best = max(range(len(parts)), key=lambda i: (scores[i], -i))
+    lo = hi = best
+    length = len(parts[best])
+    while True:
+        grown = False
+        for cand in sorted((c for c in (lo - 1, hi + 1) if 0 <= c < len(parts)), key=lambda c: -scores[c]):
+            if length + len(parts[cand]) <= limit - 2:
+                length += len(parts[cand])
+                lo, hi = min(lo, cand), max(hi, cand)
+                grown = True
+                break
+        if not grown:
+            break
+    text = "".join(parts[lo:hi + 1])
+    if len(text) > limit:  # one clause longer than the limit
+        text = text[: limit - 1]
+    text = text.rstrip(_CLAUSE_END)
+    return ("……" if lo > 0 else "") + text + ("……" if hi < len(parts) - 1 else "")
+
+
+def render_text(answer: Answer, start: int = 0, count: int | None = None) -> str:
+    """The plain-text reply: each excerpt with its source, or a plain 'not found'."""
+    if not answer.found or not answer.hits:
+        return answer.message
+    shown = answer.hits[start:start + count] if count else answer.hits[start:]
+    lines = []
+    for hit in shown:
+        lines.append(f"{hit.rank}. {hit.excerpt}")
+        lines.append(f"   —— {hit.source}")
+    return "\n".join(lines)
+
+
+def render_html(answer: Answer, start: int = 0, count: int | None = None) -> str:
+    """Telegram HTML: every piece of text escaped, the question's terms in bold."""
+    if not answer.found or not answer.hits:
+        return html.escape(answer.message)
+    shown = answer.hits[start:start + count] if count else answer.hits[start:]
+    blocks = []
+    for hit in shown:
+        body = bold_terms(hit.excerpt, answer.terms)
+        blocks.append(f"{hit.rank}. {body}\n<i>—— {html.escape(hit.source)}</i>")
+    return "\n\n".join(blocks)
+
+
+def bold_terms(text: str, terms: list[str], escape: Callable[[str], str] = html.escape) -> str:
+    """Escape `text` and wrap each occurrence of a term in <b>; longest terms win overlaps."""
+    spans: list[tuple[int, int]] = []
+    for term in sorted({t for t in terms if len(t) >= 2 or t.isdigit()}, key=len, reverse=True):
+        for match in re.finditer(re.escape(term), text):
+            s, e = match.span()
+            if not any(a < e and s < b for a, b in spans):
+                spans.append((s, e))
+    out, pos = [], 0
+    for s, e in sorted(spans):
+        out.append(escape(text[pos:s]))
+        out.append(f"<b>{escape(text[s:e])}</b>")
+        pos = e
+    out.append(escape(text[pos:]))
+    return "".join(out)

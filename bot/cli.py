@@ -1,0 +1,204 @@
+"""`python -m bot …`: the engine from the command line, and the console chat.
+
+Each command only turns arguments into an engine call and the result into
+text or JSON; the JSON shapes are contracts other scripts rely on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterable
+from typing import TextIO
+
+from bot.answer import render_text
+from bot.engine import Engine
+from bot.settings import Settings
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+def _print_json(data: object, out: TextIO) -> None:
+    out.write(json.dumps(data, ensure_ascii=False) + "\n")
+    out.flush()
+
+
+def _engine(settings: Settings) -> Engine:
+    return Engine.load(settings.corpus_dir)
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    engine = _engine(settings)
+    top_k = args.top_k or settings.top_k
+    if args.batch:
+        for line in sys.stdin if args.question in (None, "-") else [args.question]:
+            _print_json(engine.ask(line.rstrip("\n"), top_k).to_dict(), out)
+        return EXIT_OK
+    if not args.question:
+        print("请给出一个问题，例如：python -m bot ask \"兰州高新区有多少家高新技术企业？\"", file=sys.stderr)
+        return EXIT_USAGE
+    answer = engine.ask(args.question, top_k)
+    if args.json:
+        _print_json(answer.to_dict(), out)
+    else:
+        out.write(answer.message + "\n")
+    return EXIT_OK
+
+
+def cmd_build(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    from bot.ingest import SeedError, build_corpus
+
+    try:
+        report = build_corpus(settings.seeds_dir, settings.corpus_dir)
+    except SeedError as err:
+        print(f"构建失败：{err}（corpus/ 未改动）", file=sys.stderr)
+        return EXIT_ERROR
+    out.write(f"已构建：{report.articles} 篇文章，{report.paragraphs} 段，{report.facts} 条数据"
+              f" → {settings.corpus_dir}\n")
+    for article_id in report.unplaced:
+        out.write(f"注意：文章 {article_id} 无法归属到任何园区，请在 corpus/parks.toml 中补充。\n")
+    return EXIT_OK
+
+
+def cmd_parks(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    from bot.parks import render_parks_text
+
+    engine = _engine(settings)
+    if args.json:
+        _print_json([p.to_dict() for p in engine.parks()], out)
+    else:
+        out.write(render_parks_text(engine.registry) + "\n")
+    return EXIT_OK
+
+
+def cmd_park(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    from bot.parks import render_park_text
+
+    engine = _engine(settings)
+    res, facts = engine.stats(args.name)
+    if args.json:
+        _print_json(res.to_dict(), out)
+    else:
+        out.write(render_park_text(res, facts) + "\n")
+    return EXIT_OK if res.status == "ok" else EXIT_ERROR
+
+
+def cmd_stats(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    from bot.stats import render_stats_text
+
+    engine = _engine(settings)
+    res, facts = engine.stats(args.name)
+    if args.json:
+        _print_json({"status": res.status, "park": res.park.name if res.park else None,
+                     "candidates": res.candidates, "facts": [f.to_dict() for f in facts]}, out)
+    else:
+        out.write(render_stats_text(res, facts) + "\n")
+    return EXIT_OK if res.status == "ok" else EXIT_ERROR
+
+
+def cmd_chat(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    engine = _engine(settings)
+    out.write("园区党建问答（本地对话）。直接输入问题；"
+              "/parks 园区列表，/park 名称，/stats 名称，/help 帮助，/quit 退出。\n")
+    for reply in chat_replies(engine, _prompted_lines(out), settings.top_k):
+        out.write(reply + "\n")
+        out.flush()
+    return EXIT_OK
+
+
+def _prompted_lines(out: TextIO) -> Iterable[str]:
+    while True:
+        out.write("> ")
+        out.flush()
+        line = sys.stdin.readline()
+        if not line:
+            out.write("\n")
+            return
+        yield line
+
+
+def chat_replies(engine: Engine, lines: Iterable[str], top_k: int = 3) -> Iterable[str]:
+    """The console chat: the bot's commands and questions, as plain text, one reply per line read."""
+    from bot.parks import render_park_text, render_parks_text
+    from bot.stats import render_stats_text
+
+    for line in lines:
+        text = line.strip()
+        if not text:
+            continue
+        command, _, rest = text.partition(" ")
+        rest = rest.strip()
+        if command in ("/quit", "/exit", "/q"):
+            return
+        if command in ("/help", "/start"):
+            yield HELP
+        elif command == "/parks":
+            yield render_parks_text(engine.registry)
+        elif command == "/park":
+            yield render_park_text(*engine.stats(rest)) if rest else "用法：/park 园区名称，例如 /park 泸州高新区"
+        elif command == "/stats":
+            yield render_stats_text(*engine.stats(rest)) if rest else "用法：/stats 园区名称，例如 /stats 兰州新区"
+        elif command.startswith("/") and command != "/ask":
+            yield f"不认识的命令 {command}。输入 /help 查看用法。"
+        else:
+            yield render_text(engine.ask(rest if command == "/ask" else text, top_k))
+
+
+HELP = """直接输入问题，例如「兰州高新区有多少家高新技术企业？」，回答会引用文章原文和出处。
+/parks           收录的园区和地区
+/park 名称       一个园区的概况（如 /park 泸州高新区）
+/stats 名称      一个园区的统计数据及出处
+/quit            退出"""
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    from bot.telegram import serve
+
+    return serve(settings)
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    """`make run`: serve Telegram when a token is configured, otherwise the console chat."""
+    if settings.telegram_bot_token and settings.telegram_bot_token.get_secret_value().strip():
+        return cmd_serve(args, settings, out)
+    out.write("未配置 TELEGRAM_BOT_TOKEN，启动本地对话。\n")
+    return cmd_chat(args, settings, out)
+
+
+def parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="python -m bot", description="园区党建问答：从文章中回答园区党建与产业问题。")
+    sub = ap.add_subparsers(dest="command", required=True)
+    ask = sub.add_parser("ask", help="回答一个问题")
+    ask.add_argument("question", nargs="?", help="问题；与 --batch 一起用 - 表示从标准输入逐行读取")
+    ask.add_argument("--top-k", type=int, default=None, help="返回的段落数（默认 3）")
+    ask.add_argument("--json", action="store_true", help="输出 JSON")
+    ask.add_argument("--batch", action="store_true", help="每行一个问题，每行输出一个 JSON")
+    ask.set_defaults(func=cmd_ask)
+    sub.add_parser("build", help="从 seeds/ 重新构建 corpus/").set_defaults(func=cmd_build)
+    sub.add_parser("chat", help="本地对话（与机器人相同的命令）").set_defaults(func=cmd_chat)
+    sub.add_parser("serve", help="运行 Telegram 机器人").set_defaults(func=cmd_serve)
+    sub.add_parser("run", help="有 token 时运行机器人，否则本地对话").set_defaults(func=cmd_run)
+    parks = sub.add_parser("parks", help="列出园区")
+    parks.add_argument("--json", action="store_true")
+    parks.set_defaults(func=cmd_parks)
+    for name, func, help_text in (("park", cmd_park, "一个园区的概况"), ("stats", cmd_stats, "一个园区的统计数据")):
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument("name")
+        p.add_argument("--json", action="store_true")
+        p.set_defaults(func=func)
+    return ap
+
+
+def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
+    args = parser().parse_args(argv)
+    if getattr(args, "top_k", None) is not None and args.top_k < 1:
+        print("--top-k 必须大于 0", file=sys.stderr)
+        return EXIT_USAGE
+    out = out or sys.stdout
+    try:
+        settings = Settings()
+    except Exception as err:  # a malformed .env or variable: one clear line
+        print(f"配置有误：{str(err).splitlines()[0]}", file=sys.stderr)
+        return EXIT_USAGE
+    return args.func(args, settings, out)

@@ -1,0 +1,226 @@
+"""The answering core: one object the CLI, the console chat and Telegram all call.
+
+It knows the articles, the parks and their figures, and turns a question into
+an `Answer`. It knows nothing about how the answer is shown.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot import stats as stats_mod
+from bot.answer import Answer, Hit, cite, excerpt
+from bot.index import Index, MonotoneBM25, Tokenizer, read_list, read_synonyms
+from bot.ingest import Article, Paragraph, load_articles
+from bot.parks import Park, Registry, Resolution
+from bot.text import normalize_query
+
+MAX_QUESTION = 500
+_WANTS_NUMBER = re.compile(r"多少|几|数量|占比|比例|比重|多大|多高|多长|多久|规模|面积|金额|排名|第几|百分")
+_WANTS_PLACE = re.compile(r"哪个|哪些|哪家|哪里|哪儿|什么地方")
+
+
+@dataclass(frozen=True)
+class Options:
+    """Retrieval choices, each measured on the dev set (benchmarks/retrieval.py)."""
+
+    search_mode: bool = True
+    user_dict: bool = True
+    stopwords: bool = True
+    synonyms: bool = True
+    index_titles: bool = True
+    park_filter: bool = True
+    lucene_idf: bool = True
+    caption_weight: float = 0.85
+    min_coverage: float = 0.5
+
+
+@dataclass
+class _Doc:
+    article: Article
+    para: Paragraph
+
+
+class Engine:
+    def __init__(self, articles: list[Article], registry: Registry, facts: list, corpus_dir: Path,
+                 options: Options = Options()):
+        self.articles = {a.article_id: a for a in articles}
+        self.registry = registry
+        self.facts = facts
+        self.options = options
+        words = [n for p in registry.parks for n in p.names()]
+        if options.user_dict:
+            words += read_list(corpus_dir / "userdict.txt")
+        stop = read_list(corpus_dir / "stopwords.txt") if options.stopwords else []
+        self.tokenize = Tokenizer(words, stop, search_mode=options.search_mode)
+        self.synonyms = read_synonyms(corpus_dir / "synonyms.txt") if options.synonyms else {}
+        self.docs = [_Doc(a, p) for a in articles for p in a.paragraphs]
+        self.index = Index([self.tokenize(self._doc_text(d)) for d in self.docs])
+        if not options.lucene_idf:
+            self.index.bm25 = _okapi(self.index.docs)
+        self._park_docs = {p.name: self._docs_about(p) for p in registry.parks}
+        self._max_idf = math.log(1 + (len(self.docs) + 0.5) / 0.5)
+
+    @classmethod
+    def load(cls, corpus_dir: Path, options: Options = Options()) -> Engine:
+        articles = load_articles(corpus_dir)
+        registry = Registry.load(corpus_dir)
+        facts = stats_mod.load_facts(corpus_dir) if hasattr(stats_mod, "load_facts") else []
+        return cls(articles, registry, facts, corpus_dir, options)
+
+    # -- looking things up -------------------------------------------------
+
+    def article(self, article_id: str) -> Article | None:
+        return self.articles.get(article_id)
+
+    def paragraph(self, article_id: str, n: int) -> Paragraph | None:
+        article = self.articles.get(article_id)
+        if article is None or not 1 <= n <= len(article.paragraphs):
+            return None
+        return article.paragraphs[n - 1]
+
+    def parks(self) -> list[Park]:
+        return self.registry.parks
+
+    def park(self, name: str) -> Resolution:
+        return self.registry.resolve(name)
+
+    def stats(self, name: str) -> tuple[Resolution, list]:
+        res = self.registry.resolve(name)
+        if res.status != "ok" or not hasattr(stats_mod, "facts_for"):
+            return res, []
+        return res, stats_mod.facts_for(res.park.name, self.facts)
+
+    # -- answering -----------------------------------------------------------
+
+    def ask(self, question: str, top_k: int = 3) -> Answer:
+        query = normalize_query(question or "")[:MAX_QUESTION]
+        if not query:
+            return Answer(question or "", False, None, "请输入一个问题，例如：兰州高新区有多少家高新技术企业？")
+        named = self.registry.mentions(query) if self.options.park_filter else []
+        unknown = self.registry.unknown_places(query) if self.options.park_filter else []
+        park = named[0].name if len(named) == 1 else None
+        allowed: set[int] | None = None
+        if named:
+            allowed = set().union(*(self._park_docs[p.name] for p in named))
+        elif unknown:
+            allowed = {i for i, d in enumerate(self.docs) if any(u in d.para.text for u in unknown)}
+            if not allowed:
+                return Answer(question, False, None, self._not_covered(unknown[0]))
+
+        concepts = self._concepts(query)
+        tokens = [t for alternatives in concepts for alt in alternatives for t in alt]
+        results = self.index.search(tokens, allowed, k=max(top_k, 10))
+        results = self._reweigh(results, query)[:top_k]
+        park_words = {w for p in named for n in p.names() for w in self.tokenize.words(n)}
+        content = [c for c in concepts if not set(c[0]) <= park_words]
+        confidence = self._coverage(content, results[0].doc) if results else 0.0
+        terms = [t for t in dict.fromkeys(tokens) if len(t) >= 2 or t.isdigit()]
+        if not results or confidence < self.options.min_coverage:
+            return Answer(question, False, park, self._not_found(query), terms=terms, confidence=confidence)
+
+        weights = {t: self._idf(t) for c in content for alt in c for t in alt}
+        wants_number = bool(_WANTS_NUMBER.search(query))
+        hits = []
+        for rank, r in enumerate(results, start=1):
+            doc = self.docs[r.doc]
+            names = doc.article.park.split() if _WANTS_PLACE.search(query) else []
+            hits.append(Hit(
+                rank=rank, score=round(r.score, 4), article_id=doc.article.article_id, title=doc.article.title,
+                park=doc.article.park, paragraph=doc.para.n,
+                source=cite(doc.article.title, doc.article.park, doc.para.n, doc.para.caption),
+                text=doc.para.text, excerpt=excerpt(doc.para.text, weights, wants_number, names),
+                section=doc.para.section, caption=doc.para.caption,
+            ))
+        answer = Answer(question, True, park or hits[0].park, "", hits, terms, confidence)
+        from bot.answer import render_text  # local: rendering is the adapters' concern, the message its plain form
+
+        answer.message = render_text(answer)
+        return answer
+
+    # -- helpers -------------------------------------------------------------
+
+    def _doc_text(self, doc: _Doc) -> str:
+        if not self.options.index_titles:
+            return doc.para.text
+        return f"{doc.article.title} {doc.para.section} {doc.para.text}"
+
+    def _docs_about(self, park: Park) -> set[int]:
+        """A park's paragraphs: those of its articles, and any other that names it in full."""
+        full_names = [n for n in park.names() if len(self.registry.mentions(n)) == 1 and len(n) > 2]
+        return {i for i, d in enumerate(self.docs)
+                if d.article.park == park.name or any(n in d.para.text for n in full_names)}
+
+    def _concepts(self, query: str) -> list[list[list[str]]]:
+        """The question as concepts: each a word's search-mode parts, plus its synonyms as alternatives."""
+        concepts = []
+        for word in dict.fromkeys(self.tokenize.words(query)):
+            alternatives = [self.tokenize(word) or [word]]
+            for short, full in self.synonyms.items():
+                if short in query and (word in short or short in word):
+                    alternatives += [self.tokenize(f) for f in full if self.tokenize(f)]
+            concepts.append(alternatives)
+        return concepts
+
+    def _idf(self, token: str) -> float:
+        """Unseen words count as the rarest: a question about them is not answered by chance."""
+        return self.index.idf(token) or self._max_idf
+
+    def _coverage(self, concepts: list[list[list[str]]], doc: int) -> float:
+        """How much of the question's content (IDF-weighted) the paragraph holds.
+
+        A concept counts by its best alternative: 「面积」 is covered by a paragraph
+        that says 「平方公里」, a compound word in part by its parts.
+        """
+        present = self.index.doc_sets[doc]
+        total = covered = 0.0
+        for alternatives in concepts:
+            weight = sum(self._idf(t) for t in alternatives[0])
+            share = max(sum(self._idf(t) for t in alt if t in present) / (sum(self._idf(t) for t in alt) or 1)
+                        for alt in alternatives)
+            total += weight
+            covered += weight * share
+        return covered / total if total else 0.0
+
+    def _reweigh(self, results: list, query: str) -> list:
+        """Adjust BM25 for what it cannot see.
+
+        Captions repeat the text they illustrate, so the paragraph wins when both
+        match. A question asking what a term means (「“两个覆盖”是什么」) prefers the
+        paragraph that defines it: the term followed by a bracket or 「是指」「即」.
+        """
+        defined = _defined_term(query)
+        for r in results:
+            para = self.docs[r.doc].para
+            if para.caption:
+                r.score *= self.options.caption_weight
+            if defined and re.search(re.escape(defined) + r"[”\"]?(（|\(|是指|即|指的是|就是)", para.text):
+                r.score *= 1.5
+        return sorted(results, key=lambda r: -r.score)
+
+    def _not_found(self, query: str) -> str:
+        return f"抱歉，现有文章中没有找到能回答「{query}」的内容。可以换个说法，或用 /parks 查看收录的园区。"
+
+    def _not_covered(self, place: str) -> str:
+        covered = "、".join(p.name for p in self.registry.parks)
+        return f"抱歉，现有文章没有涉及「{place}」。目前收录的园区和地区有：{covered}。"
+
+
+def _defined_term(query: str) -> str | None:
+    """「“两个覆盖”是什么」 → 两个覆盖: the term a definition question asks about."""
+    match = re.search(r"[“\"「]?([\u4e00-\u9fff0-9]{2,12}?)[”\"」]?(?:是什么|指什么|是指什么|什么意思|的含义|的意思)", query)
+    if not match:
+        match = re.search(r"(?:什么是|何为|何谓)[“\"「]?([\u4e00-\u9fff0-9]{2,12})", query)
+    return match.group(1) if match else None
+
+
+def _okapi(docs: list[list[str]]):
+    from rank_bm25 import BM25Okapi
+
+    return BM25Okapi(docs, k1=1.2, b=0.75)
+
+
+__all__ = ["Engine", "Options", "MonotoneBM25"]

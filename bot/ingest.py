@@ -1,0 +1,337 @@
+"""Turn newspaper pages (seeds/) into articles split into paragraphs.
+
+A seed is a page as text: several articles, headings with or without Markdown
+marks, bylines, photo captions dropped between the halves of a sentence, page
+breaks in the middle of a word, and sometimes an advertisement. The parser
+walks the page line by line and keeps what a reader would call the article.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from bot.text import clean_heading, clean_line, pair_quotes
+
+_SENTENCE_DONE = re.compile(r"[。！？；…!?;][”’）」』》】)\"]*$")
+_ARROWS = tuple("▲◀▼►△▷◁")
+_BYLINE = re.compile(r"^▶|记者|通讯员")
+_NAME_ONLY = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
+_CREDIT = re.compile(r"(供图|/图|／图|摄)$|^图片来源")
+_INLINE_BYLINE = re.compile(r"[（(][^（()）]*(记者|通讯员)[^（()）]*[)）]$")
+_DATELINE = re.compile(r"^本报讯\s*")
+_AD_MARKER = "广告"
+ARTICLES_FILE = "articles.json"
+HEADING_MAX = 32
+CAPTION_MAX = 80
+
+
+class SeedError(ValueError):
+    """A seed file that cannot be read as text; the message names the file."""
+
+
+@dataclass
+class Paragraph:
+    n: int
+    text: str
+    section: str = ""
+    caption: bool = False
+
+
+@dataclass
+class Article:
+    article_id: str
+    seed: str
+    title: str
+    subtitle: str = ""
+    byline: str = ""
+    park: str = ""
+    paragraphs: list[Paragraph] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Article:
+        paras = [Paragraph(**p) for p in data.get("paragraphs", [])]
+        return cls(**{**data, "paragraphs": paras})
+
+
+@dataclass
+class _Line:
+    text: str
+    blanks_before: int
+    level: int = 0  # Markdown heading level, 0 when unmarked
+
+
+def read_seed(path: Path) -> str:
+    """Read a seed as UTF-8 text, or stop with an error that names the file."""
+    data = path.read_bytes()
+    if not data.strip():
+        raise SeedError(f"{path.name}: the file is empty")
+    if b"\x00" in data:
+        raise SeedError(f"{path.name}: the file is binary, not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise SeedError(f"{path.name}: not UTF-8 text (byte {err.start})") from err
+
+
+def _lines(text: str) -> list[_Line]:
+    out, blanks = [], 0
+    for raw in text.splitlines():
+        if not raw.strip():
+            blanks += 1
+            continue
+        mark = re.match(r"^\s*(#{1,6})\s+", raw)
+        level = len(mark.group(1)) if mark else 0
+        body = raw[mark.end():] if mark else raw
+        out.append(_Line(body.strip(), blanks, level))
+        blanks = 0
+    return out
+
+
+def _is_done(text: str) -> bool:
+    return bool(_SENTENCE_DONE.search(text))
+
+
+def _is_byline(text: str) -> bool:
+    return len(text) <= 40 and bool(_BYLINE.search(text)) and not _is_done(text)
+
+
+def _is_credit(text: str) -> bool:
+    return len(text) <= 40 and bool(_CREDIT.search(text))
+
+
+def _balanced(text: str) -> bool:
+    return text.count("“") == text.count("”") and text.count('"') % 2 == 0 and text.count("（") == text.count("）")
+
+
+def _looks_like_heading(line: _Line, marked_page: bool, before_first_article: bool) -> bool:
+    """Headings are short, unfinished, balanced phrases; on a page with Markdown marks only marked lines are."""
+    if line.level:
+        return True
+    if marked_page and not before_first_article:
+        return False
+    text = clean_line(line.text)
+    if len(text) > HEADING_MAX or _is_done(text) or _is_byline(text) or _is_credit(text):
+        return False
+    if "、" in text or not _balanced(text):
+        return False
+    halves = re.split(r"[，,]", text)
+    return len(halves) == 1 or (len(halves) == 2 and min(len(h) for h in halves) >= 4)
+
+
+def _starts_article(lines: list[_Line], i: int) -> bool:
+    """A heading starts an article when a byline or a dateline follows it closely."""
+    if lines[i].level == 1:
+        return True
+    for nxt in lines[i + 1:i + 4]:
+        text = nxt.text.strip()
+        if _is_byline(text) or _DATELINE.match(text):
+            return True
+        if nxt.level or (len(text) > HEADING_MAX and not _is_credit(text)):
+            return False
+    return False
+
+
+class _Page:
+    """State of the walk over one page."""
+
+    def __init__(self, seed: str):
+        self.seed = seed
+        self.articles: list[Article] = []
+        self.section = ""
+        self.pending_heading = ""  # a section heading not yet followed by text
+        self.heading_mark = 0  # paragraphs the current article had when its last heading came
+
+    @property
+    def current(self) -> Article | None:
+        return self.articles[-1] if self.articles else None
+
+    def start_article(self, line: _Line) -> None:
+        title = clean_heading(line.text)
+        cur = self.current
+        if cur is not None and not cur.paragraphs and not cur.byline:
+            # Two headings in a row before any text: a short place kicker (「靖远」) joins the
+            # title; a column name (「党建在高新」) above a marked title is dropped.
+            if not line.level and len(cur.title) <= 6:
+                title = f"{cur.title}：{title}"
+            self.articles.pop()
+        self.articles.append(Article(article_id="", seed=self.seed, title=title))
+        self.section, self.pending_heading, self.heading_mark = "", "", 0
+
+    def add_heading(self, line: _Line) -> None:
+        self.pending_heading = clean_heading(line.text)
+        self.heading_mark = len(self.current.paragraphs) if self.current else 0
+
+    def add_paragraph(self, text: str, caption: bool = False) -> None:
+        if self.current is None:
+            self.articles.append(Article(article_id="", seed=self.seed, title=""))
+        if self.pending_heading and not caption:
+            self.section, self.pending_heading = self.pending_heading, ""
+        paras = self.current.paragraphs
+        paras.append(Paragraph(n=len(paras) + 1, text=text, section=self.section, caption=caption))
+
+    def last_body(self) -> Paragraph | None:
+        if self.current is None:
+            return None
+        return next((p for p in reversed(self.current.paragraphs) if not p.caption), None)
+
+    def drop_advert(self) -> None:
+        """An advert runs from its heading to the 「广告」 mark."""
+        if self.current is not None:
+            del self.current.paragraphs[self.heading_mark:]
+        self.pending_heading = ""
+
+
+def parse_page(text: str, seed: str, prefix: str) -> list[Article]:
+    """Split one seed page into cleaned articles."""
+    lines = _lines(text)
+    marked_page = any(line.level for line in lines)
+    page = _Page(seed)
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        body = clean_line(line.text)
+        previous = page.last_body()
+        unfinished = previous is not None and not _is_done(previous.text) and not line.level
+        # A photo caption sits alone after a page gap, inside a cut sentence or at the very end.
+        after_gap = line.blanks_before >= 2 and (unfinished or _is_caption_tail(lines, i))
+        i += 1
+
+        if body == _AD_MARKER:
+            page.drop_advert()
+        elif _is_credit(body):
+            continue
+        elif body.startswith(_ARROWS) or (after_gap and not line.level and len(body) <= CAPTION_MAX
+                                          and not _is_byline(body)):
+            caption = body.lstrip("".join(_ARROWS)).strip()
+            if body.startswith(_ARROWS):
+                # An arrow caption may itself be cut over two short lines.
+                while not _is_done(caption) and i < len(lines) and lines[i].blanks_before < 2 \
+                        and len(lines[i].text) < CAPTION_MAX and not lines[i].text.startswith(_ARROWS):
+                    caption += clean_line(lines[i].text)
+                    i += 1
+            page.add_paragraph(pair_quotes(caption), caption=True)
+        elif _is_byline(body) and page.current is not None:
+            if not page.current.paragraphs:
+                page.current.byline = _join_byline(page.current.byline, clean_heading(line.text).lstrip("▶ "))
+                while i < len(lines) and _NAME_ONLY.match(clean_line(lines[i].text)):
+                    page.current.byline = _join_byline(page.current.byline, clean_line(lines[i].text))
+                    i += 1
+            # otherwise a photographer's credit in the middle of the text
+        elif body.startswith("——") and page.current is not None and not page.current.paragraphs:
+            page.current.subtitle = clean_heading(line.text).lstrip("—").strip()
+        elif not unfinished and _looks_like_heading(line, marked_page, page.current is None):
+            if page.current is None or _starts_article(lines, i - 1):
+                page.start_article(line)
+            else:
+                page.add_heading(line)
+        elif _NAME_ONLY.match(body) and not unfinished and page.current is not None:
+            page.current.byline = page.current.byline or body  # a signature under the article
+        else:
+            body, byline = _split_inline_byline(_DATELINE.sub("", body))
+            if byline and page.current is not None and not page.current.byline:
+                page.current.byline = byline
+            if unfinished and previous is not None:
+                previous.text += body
+            else:
+                page.add_paragraph(body)
+
+    articles = [a for a in page.articles if a.paragraphs and a.title]
+    for n, article in enumerate(articles, start=1):
+        article.article_id = f"{prefix}-{n}"
+        for k, para in enumerate(article.paragraphs, start=1):
+            para.n = k
+            para.text = pair_quotes(para.text)
+    return articles
+
+
+def _is_caption_tail(lines: list[_Line], i: int) -> bool:
+    """A short line after a page gap and before the end or the next gap is a photo caption."""
+    nxt = lines[i + 1] if i + 1 < len(lines) else None
+    return (nxt is None or nxt.blanks_before >= 2) and len(lines[i].text) <= CAPTION_MAX and not lines[i].level
+
+
+def _join_byline(old: str, new: str) -> str:
+    """Bylines keep the spaces between roles and names but not inside a name (「相 越」)."""
+    joined = f"{old} {new}".strip()
+    return re.sub(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]) ([\u4e00-\u9fff])(?![\u4e00-\u9fff])", r"\1\2", joined)
+
+
+def _split_inline_byline(text: str) -> tuple[str, str]:
+    """「……样板区。（记者杜英姿……综合报道）」 → the text, and the byline."""
+    match = _INLINE_BYLINE.search(text)
+    if not match or match.start() == 0:
+        return text, ""
+    return text[: match.start()].rstrip(), match.group(0)[1:-1]
+
+
+def seed_prefix(path: Path) -> str:
+    return path.stem.split("_")[0]
+
+
+def load_articles(corpus_dir: Path) -> list[Article]:
+    data = json.loads((corpus_dir / ARTICLES_FILE).read_text(encoding="utf-8"))
+    return [Article.from_dict(a) for a in data]
+
+
+def parse_seeds(seeds_dir: Path) -> list[Article]:
+    """Every seed, parsed; the first unreadable one stops everything."""
+    paths = sorted(p for p in seeds_dir.iterdir() if p.is_file() and not p.name.startswith("."))
+    if not paths:
+        raise SeedError(f"{seeds_dir}: no seed files")
+    prefixes = [seed_prefix(p) for p in paths]
+    articles = []
+    for path in paths:
+        prefix = seed_prefix(path) if prefixes.count(seed_prefix(path)) == 1 else path.stem
+        articles += parse_page(read_seed(path), path.name, prefix)
+    return articles
+
+
+def read_articles(seeds_dir: Path, registry) -> tuple[list[Article], list[str]]:
+    """Parsed and attributed articles, and the ids of those no park in the registry fits."""
+    from bot.parks import attribute
+
+    articles = parse_seeds(seeds_dir)
+    return articles, attribute(articles, registry)
+
+
+def _dump(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def build_corpus(seeds_dir: Path, corpus_dir: Path) -> BuildReport:
+    """seeds/ → corpus/, deterministically; nothing is written unless every seed parses.
+
+    Each output is written to a temporary file and renamed into place, so a failed
+    or interrupted build leaves the previous corpus intact.
+    """
+    from bot import parks, stats
+
+    registry = parks.Registry.from_toml(corpus_dir / parks.REGISTRY_FILE)
+    articles, unplaced = read_articles(seeds_dir, registry)
+    facts = stats.extract_facts(articles)
+    outputs = {
+        ARTICLES_FILE: _dump([a.to_dict() for a in articles]),
+        parks.BUILT_FILE: _dump([p.to_dict() for p in registry.parks]),
+        stats.FACTS_FILE: _dump([f.to_dict() for f in facts]),
+    }
+    corpus_dir.mkdir(parents=True, exist_ok=True)
+    for name, text in outputs.items():
+        tmp = corpus_dir / f".{name}.tmp"
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, corpus_dir / name)
+    return BuildReport(len(articles), sum(len(a.paragraphs) for a in articles), len(facts), unplaced)
+
+
+@dataclass
+class BuildReport:
+    articles: int
+    paragraphs: int
+    facts: int
+    unplaced: list[str]

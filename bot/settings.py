@@ -1,0 +1,37 @@
+"""The one place configuration comes from: environment variables and `.env`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_base_url: str = "https://api.telegram.org/bot"
+    telegram_webhook_url: str | None = None
+    telegram_webhook_listen: str = "0.0.0.0"
+    telegram_webhook_port: int = 8443
+    admin_user_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    top_k: int = Field(default=3, ge=1, le=10)
+    rate_limit_per_minute: int = Field(default=20, ge=1)
+    log_level: str = "INFO"
+    seeds_dir: Path = ROOT / "seeds"
+    corpus_dir: Path = ROOT / "corpus"
+
+    @field_validator("admin_user_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        """`ADMIN_USER_IDS=1,2` in the environment; a list when built in code."""
+        if isinstance(value, str):
+            return [int(part) for part in value.replace(" ", "").split(",") if part]
+        if isinstance(value, int):
+            return [value]
+        return value

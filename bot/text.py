@@ -1,0 +1,141 @@
+"""Text normalisation shared by the build, the index and the answers.
+
+Newspaper pages turned into text arrive with line-wrap spaces inside Chinese
+words (「国家高 新区」), ASCII punctuation in Chinese sentences and full-width
+digits. Everything that compares text — building, indexing, matching a
+question — goes through these functions so both sides agree.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# Chinese punctuation and brackets that may sit next to a wrap space.
+CJK_PUNCT = "，。、；：？！“”‘’（）《》【】—…·「」『』"
+_CJK_RE = re.compile(f"[{CJK}]")
+_ASCII_PUNCT = r",.:;!?()\"/"
+_WRAP_SPACE = re.compile(f"(?<=[{CJK}{CJK_PUNCT}0-9%{_ASCII_PUNCT}])[ \t\u3000]+(?=[{CJK}{CJK_PUNCT}0-9\"(])")
+_WRAP_SPACE_AFTER_DIGIT = re.compile(f"(?<=[{CJK}{CJK_PUNCT}\"])[ \t\u3000]+(?=[0-9%])")
+_SENTENCE_END = "。！？；…"
+_CLOSERS = "”’）」』》】"
+_SENTENCE_RE = re.compile(f"[^{_SENTENCE_END}]*(?:[{_SENTENCE_END}]+[{_CLOSERS}]*|$)")
+
+_HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": "（", ")": "）"}
+
+
+def has_cjk(text: str) -> bool:
+    return bool(_CJK_RE.search(text))
+
+
+def fold_width(text: str) -> str:
+    """Full-width letters and digits to ASCII; ideographic space to a space.
+
+    Plain NFKC would also turn Chinese punctuation into ASCII, which we want to keep.
+    """
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if 0xFF10 <= code <= 0xFF19 or 0xFF21 <= code <= 0xFF3A or 0xFF41 <= code <= 0xFF5A:
+            out.append(chr(code - 0xFEE0))
+        elif ch == "\u3000" or ch == "\u00a0":
+            out.append(" ")
+        elif ch == "％":
+            out.append("%")
+        elif ch == "．":
+            out.append(".")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def join_wrapped(text: str) -> str:
+    """Remove the line-wrap spaces of a printed column: 「国家高 新区」 → 「国家高新区」.
+
+    Spaces between Latin words stay (「39AI」 「health and care」).
+    """
+    text = _WRAP_SPACE.sub("", text)
+    return _WRAP_SPACE_AFTER_DIGIT.sub("", text)
+
+
+def _cjk_context(text: str, i: int) -> bool:
+    before = text[i - 1] if i > 0 else ""
+    after = text[i + 1] if i + 1 < len(text) else ""
+    near = before + after
+    return bool(_CJK_RE.search(near)) or any(c in CJK_PUNCT for c in near) or (
+        before.isdigit() and bool(_CJK_RE.search(after))
+    )
+
+
+def fullwidth_punct(text: str) -> str:
+    """ASCII , ; : ! ? ( ) next to Chinese become their full-width forms.
+
+    Decimal points and times (「13.7」「8:30」) are left alone because both sides are digits.
+    """
+    chars = list(text)
+    for i, ch in enumerate(chars):
+        if ch in _HALF_TO_FULL and _cjk_context(text, i):
+            if ch in ",:" and i > 0 and i + 1 < len(text) and text[i - 1].isdigit() and text[i + 1].isdigit():
+                continue
+            chars[i] = _HALF_TO_FULL[ch]
+    return "".join(chars)
+
+
+def pair_quotes(text: str) -> str:
+    """Straight double quotes in Chinese text become “ ” in turn.
+
+    Run on a whole paragraph, not a printed line: a quotation often spans a line break.
+    """
+    if '"' not in text or not has_cjk(text):
+        return text
+    parts = text.split('"')
+    out = parts[0]
+    for n, part in enumerate(parts[1:]):
+        out += ("“" if n % 2 == 0 else "”") + part
+    return out
+
+
+def clean_line(text: str) -> str:
+    """Everything a body line needs: width folding, wrap-space joining, punctuation."""
+    text = unicodedata.normalize("NFC", text)
+    text = fold_width(text).strip()
+    text = join_wrapped(text)
+    text = re.sub(r"[ \t]{2,}", " ", text)
+    return fullwidth_punct(text)
+
+
+def clean_heading(text: str) -> str:
+    """Headings keep their single spaces: 「精准摸排建组织 筑牢战斗堡垒」 is two phrases."""
+    text = fold_width(unicodedata.normalize("NFC", text)).strip()
+    text = re.sub(r"\s+", " ", text)
+    text = pair_quotes(fullwidth_punct(text))
+    return re.sub(r"(?<=[：，；、])\s+", "", text)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences end at 。！？；… and keep a closing quote that follows the mark."""
+    return [s for s in _SENTENCE_RE.findall(text) if s.strip()]
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    from opencc import OpenCC  # opencc-python-reimplemented: pure-Python, full OpenCC tables
+
+    return OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Questions may come in traditional characters (「蘭州高新區」); the corpus is simplified."""
+    if not has_cjk(text):
+        return text
+    return _t2s().convert(text)
+
+
+def normalize_query(text: str) -> str:
+    """A user's question as the index sees it: simplified, width-folded, wrap spaces removed."""
+    text = unicodedata.normalize("NFKC", text or "")
+    text = to_simplified(text)
+    text = join_wrapped(text.strip())
+    return re.sub(r"\s+", " ", text)

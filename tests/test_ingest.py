@@ -1,0 +1,162 @@
+"""The build turns newspaper pages into clean articles and paragraphs."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.ingest import SeedError, build_corpus, parse_page, read_articles
+from bot.parks import Registry
+
+from .conftest import CORPUS, SEEDS
+
+
+@pytest.fixture(scope="module")
+def articles():
+    articles, _unplaced = read_articles(SEEDS, Registry.from_toml(CORPUS / "parks.toml"))
+    return articles
+
+
+def by_title(articles, fragment: str):
+    return next(a for a in articles if fragment in a.title)
+
+
+def all_text(articles) -> str:
+    return "\n".join(p.text for a in articles for p in a.paragraphs)
+
+
+def test_seeds_are_the_shared_documents_byte_for_byte():
+    shared = SEEDS.parent.parent / "shared" / "seeds"
+    if not shared.exists():
+        pytest.skip("../shared/seeds is not beside this checkout")
+    for path in shared.iterdir():
+        assert (SEEDS / path.name).read_bytes() == path.read_bytes()
+
+
+def test_page_001_holds_four_articles_about_four_places(articles):
+    titles = [a.title for a in articles if a.seed.startswith("001")]
+    assert len(titles) == 4
+    assert [a.park for a in articles if a.seed.startswith("001")] == ["兰州新区", "靖远县", "肃北县", "夏河县"]
+
+
+def test_page_002_holds_three_articles_and_drops_the_advertisement(articles):
+    page = [a for a in articles if a.seed.startswith("002")]
+    assert len(page) == 3
+    text = all_text(page)
+    assert "招商热线" not in text and "0851" not in text and "欢迎您" not in text
+
+
+def test_page_004_holds_two_articles(articles):
+    assert [a.park for a in articles if a.seed.startswith("004")] == ["昆山高新区", "贵阳高新区"]
+
+
+def test_every_article_is_attributed_to_a_park(articles):
+    assert all(a.park for a in articles)
+    assert by_title(articles, "乒乓球").park == "柳州高新区"
+
+
+def test_wrap_spaces_inside_chinese_words_are_joined(articles):
+    text = all_text(articles)
+    assert "国家高新区综合评价" in text and "工业和信息化部" in text
+    assert "国家高 新区" not in text and "信息 化部" not in text
+
+
+def test_half_width_punctuation_in_chinese_becomes_full_width(articles):
+    text = all_text([by_title(articles, "逐水草")])
+    assert "," not in text and "，" in text
+
+
+def test_decimal_points_survive_punctuation_normalisation(articles):
+    assert "13.7亿元" in all_text(articles) and "95.9%" in all_text(articles)
+
+
+def test_sentence_cut_by_a_photo_caption_is_joined_again(articles):
+    lanzhou = by_title(articles, "兰州高新区探索")
+    joined = [p for p in lanzhou.paragraphs if "第二个“1”是发挥好高新区“两新”党委的统筹协调作用" in p.text]
+    assert len(joined) == 1 and not joined[0].caption
+
+
+def test_photo_caption_is_kept_as_its_own_marked_passage(articles):
+    luzhou = by_title(articles, "泸州国家高新区")
+    captions = [p.text for p in luzhou.paragraphs if p.caption]
+    assert "2022年6月，全市第一个产业链党委在泸州国家高新区成立。" in captions
+
+
+def test_caption_split_over_two_lines_is_one_caption(articles):
+    kunshan = by_title(articles, "昆山高新区")
+    assert "昆山高新区推行党员“红色实验室”等务实管用做法。" in [p.text for p in kunshan.paragraphs if p.caption]
+
+
+def test_page_break_inside_a_word_is_joined(articles):
+    assert "专职干部分片覆盖小微企业”选派模式" in all_text(articles)
+
+
+def test_photo_credit_in_the_middle_of_a_sentence_is_dropped(articles):
+    text = all_text(articles)
+    assert "串联80余家上下游企业和服务机构。" in text
+
+
+def test_bylines_credits_and_markdown_marks_are_not_text(articles):
+    text = all_text(articles)
+    for noise in ("本报记者", "供图", "/图", "图片来源", "#", "▶", "党建在高新"):
+        assert noise not in text
+
+
+def test_title_subtitle_and_byline_are_kept(articles):
+    lanzhou_new = by_title(articles, "打造集群产业链")
+    assert lanzhou_new.subtitle.startswith("兰州新区“四项行动”")
+    assert "魏晓倩" in lanzhou_new.byline
+
+
+def test_place_kicker_joins_the_title(articles):
+    assert any(a.title == "靖远：全周期关怀暖人心" for a in articles)
+
+
+def test_section_headings_are_kept_on_their_paragraphs(articles):
+    xuzhou = by_title(articles, "徐州高新区")
+    assert any(p.section == "向新图强 协同发展融在“链”上" and "638家" in p.text for p in xuzhou.paragraphs)
+
+
+def test_inline_byline_at_the_end_is_moved_out_of_the_text(articles):
+    luzhou = by_title(articles, "泸州国家高新区")
+    assert "综合报道" not in all_text([luzhou]) and "杜英姿" in luzhou.byline
+
+
+def test_fresh_build_equals_the_committed_corpus(tmp_path: Path):
+    out = tmp_path / "corpus"
+    shutil.copytree(CORPUS, out)
+    for built in ("articles.json", "parks.json", "stats.json"):
+        (out / built).unlink()
+    build_corpus(SEEDS, out)
+    for built in ("articles.json", "parks.json", "stats.json"):
+        assert (out / built).read_text(encoding="utf-8") == (CORPUS / built).read_text(encoding="utf-8"), built
+
+
+@pytest.mark.parametrize("content,reason", [(b"", "empty"), (b"\x00\x01binary\x00", "binary"),
+                                            ("兰州".encode("gbk") + b"\xff\xfe", "UTF-8")])
+def test_broken_seed_stops_the_build_naming_the_file_and_keeps_the_corpus(tmp_path: Path, content, reason):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    (seeds / "009_broken.txt").write_bytes(content)
+    out = tmp_path / "corpus"
+    shutil.copytree(CORPUS, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    with pytest.raises(SeedError, match=r"009_broken\.txt") as err:
+        build_corpus(seeds, out)
+    assert reason in str(err.value)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_a_page_with_one_unmarked_article_is_parsed():
+    page = "\n\n某某高新区党建见闻\n\n▶ 本报记者 张三\n\n某某高新区今年新建党支部3个。\n"
+    [article] = parse_page(page, "x.txt", "x")
+    assert article.title == "某某高新区党建见闻" and article.byline == "本报记者 张三"
+    assert [p.text for p in article.paragraphs] == ["某某高新区今年新建党支部3个。"]
+
+
+def test_corpus_files_are_valid_json():
+    for name in ("articles.json", "parks.json", "stats.json"):
+        json.loads((CORPUS / name).read_text(encoding="utf-8"))
