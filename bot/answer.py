@@ -78,7 +78,7 @@ def excerpt(text: str, weights: dict[str, float], wants_number: bool = False, na
     """The sentence that best matches the question, and its best neighbour if both fit.
 
     A sentence longer than `limit` is cut to the clauses around its best clause,
-    marked with 「……」 where text was left out.
+    marked with 「…」 where text was left out.
     """
     names = names or []
     sentences = split_sentences(text) or [text]
@@ -104,7 +104,7 @@ def _trim(sentence: str, weights: dict[str, float], wants_number: bool, names: l
     while True:
         grown = False
         for cand in sorted((c for c in (lo - 1, hi + 1) if 0 <= c < len(parts)), key=lambda c: -scores[c]):
-            if length + len(parts[cand]) <= limit - 2:
+            if length + len(parts[cand]) <= limit - 6:  # room for two 「…」, three characters each once NFKC-folded
                 length += len(parts[cand])
                 lo, hi = min(lo, cand), max(hi, cand)
                 grown = True
@@ -112,10 +112,10 @@ def _trim(sentence: str, weights: dict[str, float], wants_number: bool, names: l
         if not grown:
             break
     text = "".join(parts[lo:hi + 1])
-    if len(text) > limit:  # one clause longer than the limit
-        text = text[: limit - 1]
+    if len(text) > limit - 6:  # one clause longer than the limit
+        text = text[: limit - 6]
     text = text.rstrip(_CLAUSE_END)
-    return ("……" if lo > 0 else "") + text + ("……" if hi < len(parts) - 1 else "")
+    return ("…" if lo > 0 else "") + text + ("…" if hi < len(parts) - 1 else "")
 
 
 def render_text(answer: Answer, start: int = 0, count: int | None = None) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot import stats as stats_mod
@@ -38,6 +38,18 @@ class Options:
     min_coverage: float = 0.5
 
 
+BACKOFF_WEIGHT = 0.5
+
+
+@dataclass
+class Concept:
+    """One word of a question and the token lists that may stand for it in a paragraph."""
+
+    word: str
+    alternatives: list[list[str]]
+    backoff: list[str] = field(default_factory=list)
+
+
 @dataclass
 class _Doc:
     article: Article
@@ -51,12 +63,12 @@ class Engine:
         self.registry = registry
         self.facts = facts
         self.options = options
-        words = [n for p in registry.parks for n in p.names()]
+        self.synonyms = read_synonyms(corpus_dir / "synonyms.txt") if options.synonyms else {}
+        words = [n for p in registry.parks for n in p.names()] + list(self.synonyms)
         if options.user_dict:
             words += read_list(corpus_dir / "userdict.txt")
         stop = read_list(corpus_dir / "stopwords.txt") if options.stopwords else []
         self.tokenize = Tokenizer(words, stop, search_mode=options.search_mode)
-        self.synonyms = read_synonyms(corpus_dir / "synonyms.txt") if options.synonyms else {}
         self.docs = [_Doc(a, p) for a in articles for p in a.paragraphs]
         self.index = Index([self.tokenize(self._doc_text(d)) for d in self.docs])
         if not options.lucene_idf:
@@ -112,17 +124,17 @@ class Engine:
                 return Answer(question, False, None, self._not_covered(unknown[0]))
 
         concepts = self._concepts(query)
-        tokens = [t for alternatives in concepts for alt in alternatives for t in alt]
+        tokens = [t for c in concepts for alt in [*c.alternatives, c.backoff] for t in alt]
         results = self.index.search(tokens, allowed, k=max(top_k, 10))
         results = self._reweigh(results, query)[:top_k]
         park_words = {w for p in named for n in p.names() for w in self.tokenize.words(n)}
-        content = [c for c in concepts if not set(c[0]) <= park_words]
+        content = [c for c in concepts if c.word not in park_words]
         confidence = self._coverage(content, results[0].doc) if results else 0.0
         terms = [t for t in dict.fromkeys(tokens) if len(t) >= 2 or t.isdigit()]
         if not results or confidence < self.options.min_coverage:
             return Answer(question, False, park, self._not_found(query), terms=terms, confidence=confidence)
 
-        weights = {t: self._idf(t) for c in content for alt in c for t in alt}
+        weights = {t: self._idf(t) for c in content for alt in c.alternatives for t in alt}
         wants_number = bool(_WANTS_NUMBER.search(query))
         hits = []
         for rank, r in enumerate(results, start=1):
@@ -154,35 +166,44 @@ class Engine:
         return {i for i, d in enumerate(self.docs)
                 if d.article.park == park.name or any(n in d.para.text for n in full_names)}
 
-    def _concepts(self, query: str) -> list[list[list[str]]]:
+    def _concepts(self, query: str) -> list[Concept]:
         """The question as concepts: each a word's search-mode parts, plus its synonyms as alternatives."""
         concepts = []
         for word in dict.fromkeys(self.tokenize.words(query)):
-            alternatives = [self.tokenize(word) or [word]]
+            concept = Concept(word, [self.tokenize(word) or [word]])
             for short, full in self.synonyms.items():
                 if short in query and (word in short or short in word):
-                    alternatives += [self.tokenize(f) for f in full if self.tokenize(f)]
-            concepts.append(alternatives)
+                    concept.alternatives += [self.tokenize(f) for f in full if self.tokenize(f)]
+            if len(word) > 1 and not any(self.index.idf(t) for t in concept.alternatives[0]):
+                # An unseen word may be a mis-cut (「中排」): its characters are a weak alternative.
+                concept.backoff = [c for c in self.tokenize.words(" ".join(word)) if self.index.idf(c)]
+            concepts.append(concept)
         return concepts
 
     def _idf(self, token: str) -> float:
         """Unseen words count as the rarest: a question about them is not answered by chance."""
         return self.index.idf(token) or self._max_idf
 
-    def _coverage(self, concepts: list[list[list[str]]], doc: int) -> float:
+    def _coverage(self, concepts: list[Concept], doc: int) -> float:
         """How much of the question's content (IDF-weighted) the paragraph holds.
 
         A concept counts by its best alternative: 「面积」 is covered by a paragraph
-        that says 「平方公里」, a compound word in part by its parts.
+        that says 「平方公里」, a compound word in part by its parts, an unseen word
+        at half weight by its characters.
         """
         present = self.index.doc_sets[doc]
+
+        def share(tokens: list[str]) -> float:
+            return sum(self._idf(t) for t in tokens if t in present) / (sum(self._idf(t) for t in tokens) or 1)
+
         total = covered = 0.0
-        for alternatives in concepts:
-            weight = sum(self._idf(t) for t in alternatives[0])
-            share = max(sum(self._idf(t) for t in alt if t in present) / (sum(self._idf(t) for t in alt) or 1)
-                        for alt in alternatives)
+        for concept in concepts:
+            weight = sum(self._idf(t) for t in concept.alternatives[0])
+            best = max(share(alt) for alt in concept.alternatives)
+            if concept.backoff:
+                best = max(best, BACKOFF_WEIGHT * share(concept.backoff))
             total += weight
-            covered += weight * share
+            covered += weight * best
         return covered / total if total else 0.0
 
     def _reweigh(self, results: list, query: str) -> list:
@@ -211,7 +232,8 @@ class Engine:
 
 def _defined_term(query: str) -> str | None:
     """「“两个覆盖”是什么」 → 两个覆盖: the term a definition question asks about."""
-    match = re.search(r"[“\"「]?([\u4e00-\u9fff0-9]{2,12}?)[”\"」]?(?:是什么|指什么|是指什么|什么意思|的含义|的意思)", query)
+    asks = r"(?:是什么|指什么|是指什么|什么意思|的含义|的意思)"
+    match = re.search(r"[“\"「]?([\u4e00-\u9fff0-9]{2,12}?)[”\"」]?" + asks, query)
     if not match:
         match = re.search(r"(?:什么是|何为|何谓)[“\"「]?([\u4e00-\u9fff0-9]{2,12})", query)
     return match.group(1) if match else None

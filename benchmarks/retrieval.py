@@ -1,0 +1,68 @@
+"""Retrieval quality on the evaluation sets, for the shipped settings and each choice turned off.
+
+    python benchmarks/retrieval.py              # dev set (../shared/eval/dev_qa.jsonl) and benchmarks/own_qa.jsonl
+    python benchmarks/retrieval.py --qa FILE    # another set in the same format
+
+Scores come from ../shared/eval/score.py's own `score` function, so the figures
+match `python ../shared/eval/score.py`. Each row changes one choice from the
+shipped `Options`, to show what that choice is worth.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.engine import Engine, Options  # noqa: E402
+
+EVAL = ROOT.parent / "shared" / "eval"
+VARIANTS = {
+    "shipped": {},
+    "jieba precise mode (no search mode)": {"search_mode": False},
+    "no domain dictionary": {"user_dict": False},
+    "no stop words": {"stopwords": False},
+    "no synonyms": {"synonyms": False},
+    "paragraph text only (no title/heading)": {"index_titles": False},
+    "no park awareness": {"park_filter": False},
+    "rank-bm25 Okapi IDF (floored negatives)": {"lucene_idf": False},
+    "captions weighted like paragraphs": {"caption_weight": 1.0},
+    "found threshold 0.3": {"min_coverage": 0.3},
+    "found threshold 0.7": {"min_coverage": 0.7},
+}
+
+
+def load_scorer():
+    spec = importlib.util.spec_from_file_location("score", EVAL / "score.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.score
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--qa", action="append", help="question set(s); default: dev set and own set")
+    args = ap.parse_args()
+    sets = [Path(p) for p in args.qa] if args.qa else [EVAL / "dev_qa.jsonl", ROOT / "benchmarks" / "own_qa.jsonl"]
+    score = load_scorer()
+    for qa in sets:
+        rows = [json.loads(line) for line in qa.read_text(encoding="utf-8").splitlines() if line.strip()]
+        print(f"\n{qa.name} ({len(rows)} questions)")
+        print(f"{'variant':42} hit@1  hit@3  ans@1  neg   excerpt median/max")
+        for name, change in VARIANTS.items():
+            engine = Engine.load(ROOT / "corpus", dataclasses.replace(Options(), **change))
+            answers = [engine.ask(row["q"]).to_dict() for row in rows]
+            r = score(rows, answers)
+            print(f"{name:42} {r['hit@1']:.3f}  {r['hit@3']:.3f}  {r['answer@1']:.3f}  {r['negatives_rejected']:.2f}"
+                  f"  {r['excerpt_chars_median']}/{r['excerpt_chars_max']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
