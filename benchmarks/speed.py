@@ -1,0 +1,69 @@
+"""Start-up time, per-question latency and memory of the answering core.
+
+    python benchmarks/speed.py [--rounds 20]
+
+Start-up is measured twice: loading the engine inside this process, and a whole
+`python -m bot ask` run in a fresh interpreter (what a script calling the CLI
+pays). Latency is `Engine.ask` over the questions of benchmarks/own_qa.jsonl,
+repeated. Memory is the process's peak resident set size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rounds", type=int, default=20)
+    args = ap.parse_args()
+
+    t0 = time.perf_counter()
+    from bot.engine import Engine
+
+    engine = Engine.load(ROOT / "corpus")
+    load_s = time.perf_counter() - t0
+    rss_after_load = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    own = (ROOT / "benchmarks" / "own_qa.jsonl").read_text("utf-8").splitlines()
+    questions = [json.loads(line)["q"] for line in own]
+    latencies = []
+    for _ in range(args.rounds):
+        for q in questions:
+            t = time.perf_counter()
+            engine.ask(q)
+            latencies.append((time.perf_counter() - t) * 1000)
+    rss_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    cli = []
+    for _ in range(3):
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "bot", "ask", questions[0], "--json"], cwd=ROOT,
+                       capture_output=True, check=True)
+        cli.append(time.perf_counter() - t)
+
+    print(f"engine load (in process):       {load_s:.2f} s")
+    print(f"`python -m bot ask` end to end: {statistics.median(cli):.2f} s (median of 3)")
+    print(f"ask latency over {len(latencies)} questions: median {statistics.median(latencies):.1f} ms, "
+          f"p95 {percentile(latencies, 95):.1f} ms, max {max(latencies):.1f} ms")
+    print(f"peak RSS: {rss_after_load:.0f} MB after load, {rss_peak:.0f} MB after the questions")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

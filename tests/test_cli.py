@@ -1,0 +1,92 @@
+"""The command line: the JSON contracts, batch mode, build and the console chat."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+
+from bot.cli import chat_replies, main
+
+from .conftest import ROOT
+
+HIT_FIELDS = {"rank": int, "score": float, "article_id": str, "title": str, "park": str, "paragraph": int,
+              "source": str, "text": str, "excerpt": str}
+
+
+def run(argv: list[str], stdin: str = "") -> tuple[int, str]:
+    out = io.StringIO()
+    old = sys.stdin
+    sys.stdin = io.StringIO(stdin)
+    try:
+        code = main(argv, out)
+    finally:
+        sys.stdin = old
+    return code, out.getvalue()
+
+
+def test_ask_json_has_the_contract_shape():
+    code, out = run(["ask", "兰州高新区有多少家高新技术企业？", "--json"])
+    data = json.loads(out)
+    assert code == 0
+    assert isinstance(data["query"], str) and isinstance(data["found"], bool)
+    assert data["park"] is None or isinstance(data["park"], str)
+    assert isinstance(data["message"], str) and data["message"]
+    assert data["hits"]
+    for hit in data["hits"]:
+        for field, kind in HIT_FIELDS.items():
+            assert isinstance(hit[field], kind), field
+
+
+def test_ask_top_k_sets_the_number_of_hits():
+    _, out = run(["ask", "兰州高新区有多少家高新技术企业", "--json", "--top-k", "5"])
+    assert len(json.loads(out)["hits"]) == 5
+
+
+def test_ask_batch_answers_each_line_in_order():
+    questions = ["兰州高新区有多少家高新技术企业", "", "明天会下雨吗", "徐州高新區有多少家安全應急企業"]
+    code, out = run(["ask", "--batch", "-"], "\n".join(questions) + "\n")
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and [d["query"] for d in lines] == questions
+    assert [d["found"] for d in lines] == [True, False, False, True]
+
+
+def test_ask_plain_text_prints_the_message():
+    _, out = run(["ask", "徐州高新区有多少家安全应急企业"])
+    assert "638家" in out and "《" in out
+
+
+def test_ask_without_a_question_is_a_usage_error():
+    code, _ = run(["ask"])
+    assert code == 2
+
+
+def test_python_dash_m_bot_runs_as_a_program():
+    proc = subprocess.run([sys.executable, "-m", "bot", "ask", "兰州高新区有多少家高新技术企业", "--json"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0 and json.loads(proc.stdout)["found"]
+
+
+def test_chat_answers_questions_and_commands_like_the_bot(engine):
+    lines = ["/help", "兰州高新区有多少家高新技术企业", "/nonsense", "/quit", "不会被读到"]
+    replies = list(chat_replies(engine, lines))
+    assert len(replies) == 3
+    assert "/parks" in replies[0] and "605" in replies[1] and "/help" in replies[2]
+
+
+def test_chat_ignores_blank_lines(engine):
+    assert list(chat_replies(engine, ["", "   "])) == []
+
+
+def test_chat_process_reads_stdin_until_end_of_input():
+    proc = subprocess.run([sys.executable, "-m", "bot", "chat"], cwd=ROOT, input="徐州高新区有多少家安全应急企业\n",
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0 and "638家" in proc.stdout
+
+
+@pytest.mark.parametrize("argv", [["ask", "x", "--top-k", "0"]])
+def test_invalid_options_are_usage_errors(argv):
+    assert run(argv)[0] == 2

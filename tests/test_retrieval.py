@@ -1,0 +1,141 @@
+"""Questions get the passage that answers them, from the right park, or a plain 'not found'."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from bot.answer import EXCERPT_MAX, render_html, render_text
+from bot.index import MonotoneBM25
+
+EVAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
+
+
+def test_answers_with_the_sentence_that_holds_the_figure(engine):
+    answer = engine.ask("兰州高新区有多少家高新技术企业？")
+    assert answer.found
+    top = answer.hits[0]
+    assert "高新技术企业605家" in top.excerpt
+    assert top.park == "兰州高新区" and top.paragraph >= 1
+    assert top.title in top.source and "兰州高新区" in top.source
+
+
+def test_returns_the_next_best_passages_too(engine):
+    answer = engine.ask("兰州高新区有多少家高新技术企业？", top_k=3)
+    assert [h.rank for h in answer.hits] == [1, 2, 3]
+    assert answer.hits[0].score >= answer.hits[1].score >= answer.hits[2].score
+
+
+def test_question_in_traditional_characters_finds_the_same_passage(engine):
+    simplified = engine.ask("兰州新区现有党员多少名")
+    traditional = engine.ask("蘭州新區現有黨員多少名")
+    assert traditional.found
+    assert traditional.hits[0].text == simplified.hits[0].text
+    assert "1732名" in traditional.hits[0].excerpt
+
+
+def test_question_about_lanzhou_new_area_is_not_answered_from_lanzhou_high_tech_zone(engine):
+    answer = engine.ask("兰州新区有多少家高新技术企业")
+    assert all(h.park == "兰州新区" for h in answer.hits)
+
+
+def test_question_about_lanzhou_high_tech_zone_is_not_answered_from_lanzhou_new_area(engine):
+    answer = engine.ask("兰州高新区有多少名党员")
+    assert answer.hits and all(h.park == "兰州高新区" for h in answer.hits)
+
+
+def test_park_the_corpus_does_not_cover_is_not_answered_with_another_parks_numbers(engine):
+    answer = engine.ask("深圳高新区有多少家高新技术企业")
+    assert not answer.found and not answer.hits
+    assert "深圳高新区" in answer.message
+
+
+def test_question_the_articles_cannot_answer_says_so(engine):
+    for question in ("明天会下雨吗", "what is the capital of France", "泸州高新区有多少名流动党员"):
+        answer = engine.ask(question)
+        assert not answer.found, question
+        assert "没有找到" in answer.message or "没有涉及" in answer.message
+
+
+def test_abbreviation_is_read_as_its_full_form(engine):
+    answer = engine.ask("兰州高新区的高企有多少")
+    assert answer.found and "605" in answer.hits[0].excerpt
+
+
+def test_definition_question_prefers_the_paragraph_that_defines_the_term(engine):
+    answer = engine.ask("兰州高新区“两个覆盖”是什么")
+    assert "组织覆盖" in answer.hits[0].excerpt
+
+
+def test_photo_caption_can_answer_and_is_cited_as_a_caption(engine):
+    answer = engine.ask("泸州全市第一个产业链党委是什么时候成立的")
+    top = answer.hits[0]
+    assert top.caption and "2022年6月" in top.excerpt and "图片说明" in top.source
+
+
+def test_excerpts_are_short(engine):
+    for question in ("兰州高新区企业负责人兼任党组织书记的有多少", "昆山高新区规划新建多大面积的科创载体",
+                     "贵阳高新区互联网企业党组织书记占比", "夏河县党员中心户覆盖了多少群众"):
+        for hit in engine.ask(question).hits:
+            assert len(hit.excerpt) <= EXCERPT_MAX, hit.excerpt
+            assert hit.excerpt.strip("…") in hit.text or all(
+                part in hit.text for part in hit.excerpt.split("…") if part)
+
+
+def test_excerpt_of_a_long_sentence_keeps_the_answering_clause(engine):
+    answer = engine.ask("兰州高新区选派多少名业务骨干派驻未建党组织企业")
+    assert "35名业务骨干" in answer.hits[0].excerpt
+
+
+def test_empty_question_gets_a_friendly_prompt(engine):
+    for question in ("", "   ", "\n"):
+        answer = engine.ask(question)
+        assert not answer.found and "请输入" in answer.message
+
+
+def test_huge_question_is_answered_without_error(engine):
+    answer = engine.ask("兰州高新区有多少家高新技术企业" * 700)
+    assert isinstance(answer.found, bool)
+
+
+def test_html_looking_question_is_escaped_in_telegram_html(engine):
+    answer = engine.ask("<b>兰州高新区</b> 有多少家<script>高新技术企业</script>")
+    html = render_html(answer)
+    assert "<script>" not in html and "<b>兰州" not in html
+
+
+def test_telegram_html_bolds_query_terms_and_escapes_corpus_text(engine):
+    answer = engine.ask("兰州高新区有多少家高新技术企业")
+    html = render_html(answer)
+    assert "<b>高新技术企业</b>" in html
+    assert html.count("<b>") == html.count("</b>")
+
+
+def test_plain_text_reply_cites_each_passage(engine):
+    answer = engine.ask("徐州高新区有多少家安全应急企业")
+    text = render_text(answer)
+    assert text.count("——") == len(answer.hits) and "638家" in text
+
+
+def test_monotone_idf_is_positive_and_falls_as_words_get_common():
+    docs = [["党建", "企业"], ["党建", "企业"], ["党建", "产业链"], ["党建"], ["党建", "企业", "流动党员"]]
+    bm25 = MonotoneBM25(docs)
+    assert all(v > 0 for v in bm25.idf.values())
+    assert bm25.idf["流动党员"] > bm25.idf["企业"] > bm25.idf["党建"]
+
+
+@pytest.mark.skipif(not (EVAL / "dev_qa.jsonl").exists(), reason="../shared/eval is not beside this checkout")
+def test_dev_set_meets_the_retrieval_targets(engine):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("score", EVAL / "score.py")
+    scorer = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(scorer)
+    rows = [json.loads(line) for line in (EVAL / "dev_qa.jsonl").read_text(encoding="utf-8").splitlines() if line]
+    result = scorer.score(rows, [engine.ask(r["q"]).to_dict() for r in rows])
+    assert result["hit@1"] >= 0.95 and math.isclose(result["hit@3"], 1.0)
+    assert result["answer@1"] >= 0.90 and result["negatives_rejected"] >= 0.75
+    assert result["excerpt_chars_max"] <= EXCERPT_MAX
