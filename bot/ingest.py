@@ -14,7 +14,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from bot.text import clean_heading, clean_line, pair_quotes
+from bot.text import clean_heading, clean_line, fullwidth_punct, pair_quotes
 
 _SENTENCE_DONE = re.compile(r"[。！？；…!?;][”’）」』》】)\"]*$")
 _ARROWS = tuple("▲◀▼►△▷◁")
@@ -24,6 +24,9 @@ _CREDIT = re.compile(r"(供图|/图|／图|摄)$|^图片来源")
 _INLINE_BYLINE = re.compile(r"[（(][^（()）]*(记者|通讯员)[^（()）]*[)）]$")
 _DATELINE = re.compile(r"^本报讯\s*")
 _AD_MARKER = "广告"
+# A line opening with a time phrase and a comma starts a paragraph even after an
+# unfinished one: the print lost the end of the previous paragraph (「……全面国产」「2024年，……」).
+_OPENER = re.compile(r"^(\d{4}年(\d{1,2}月)?|近年来|今年以来|近日|目前|此外|据悉|据介绍)[，,]")
 ARTICLES_FILE = "articles.json"
 HEADING_MAX = 32
 CAPTION_MAX = 80
@@ -177,7 +180,8 @@ class _Page:
         paras.append(Paragraph(n=len(paras) + 1, text=text, section=self.section, caption=caption))
 
     def last_body(self) -> Paragraph | None:
-        if self.current is None:
+        """The paragraph a cut line may continue; a heading since then closes it."""
+        if self.current is None or self.pending_heading:
             return None
         return next((p for p in reversed(self.current.paragraphs) if not p.caption), None)
 
@@ -198,9 +202,10 @@ def parse_page(text: str, seed: str, prefix: str) -> list[Article]:
         line = lines[i]
         body = clean_line(line.text)
         previous = page.last_body()
-        unfinished = previous is not None and not _is_done(previous.text) and not line.level
+        cut = previous is not None and not _is_done(previous.text) and not line.level
         # A photo caption sits alone after a page gap, inside a cut sentence or at the very end.
-        after_gap = line.blanks_before >= 2 and (unfinished or _is_caption_tail(lines, i))
+        after_gap = line.blanks_before >= 2 and (cut or _is_caption_tail(lines, i))
+        unfinished = cut and not _OPENER.match(body)
         i += 1
 
         if body == _AD_MARKER:
@@ -247,7 +252,7 @@ def parse_page(text: str, seed: str, prefix: str) -> list[Article]:
         article.article_id = f"{prefix}-{n}"
         for k, para in enumerate(article.paragraphs, start=1):
             para.n = k
-            para.text = pair_quotes(para.text)
+            para.text = fullwidth_punct(pair_quotes(para.text))
     return articles
 
 

@@ -160,3 +160,14 @@ def test_a_page_with_one_unmarked_article_is_parsed():
 def test_corpus_files_are_valid_json():
     for name in ("articles.json", "parks.json", "stats.json"):
         json.loads((CORPUS / name).read_text(encoding="utf-8"))
+
+
+def test_heading_closes_a_paragraph_whose_end_was_lost_in_print(articles):
+    guiyang = by_title(articles, "贵阳高新区")
+    assert not any("党建工作示贵阳高新区" in p.text for p in guiyang.paragraphs)
+    assert any(p.text.startswith("贵阳高新区通过将党建") for p in guiyang.paragraphs)
+
+
+def test_line_opening_with_a_time_phrase_starts_a_new_paragraph(articles):
+    kunshan = by_title(articles, "昆山高新区")
+    assert any(p.text.startswith("近年来，昆山高新区坚持党建引领") for p in kunshan.paragraphs)
