@@ -33,6 +33,12 @@ VARIANTS = {
     "no park awareness": {"park_filter": False},
     "rank-bm25 Okapi IDF (floored negatives)": {"lucene_idf": False},
     "captions weighted like paragraphs": {"caption_weight": 1.0},
+    "no character bigrams": {"bigram_weight": 0.0},
+    "character bigrams weight 0.6": {"bigram_weight": 0.6},
+    "character bigrams weight 1.0": {"bigram_weight": 1.0},
+    "BM25 b=0.5 (less length normalisation)": {"b": 0.5},
+    "BM25 b=0.3": {"b": 0.3},
+    "BM25 k1=1.5": {"k1": 1.5},
     "found threshold 0.3": {"min_coverage": 0.3},
     "found threshold 0.7": {"min_coverage": 0.7},
 }

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bot import stats as stats_mod
 from bot.answer import Answer, Hit, cite, excerpt
-from bot.index import Index, MonotoneBM25, Tokenizer, read_list, read_synonyms
+from bot.index import Index, MonotoneBM25, Tokenizer, bigrams, read_list, read_synonyms, top
 from bot.ingest import Article, Paragraph, load_articles
 from bot.parks import Park, Registry, Resolution
 from bot.text import normalize_query
@@ -35,10 +35,14 @@ class Options:
     park_filter: bool = True
     lucene_idf: bool = True
     caption_weight: float = 0.85
+    k1: float = 1.2
+    bigram_weight: float = 0.3
+    b: float = 0.75
     min_coverage: float = 0.5
 
 
-BACKOFF_WEIGHT = 0.5
+BACKOFF_WEIGHT = 0.5  # an unseen word matched by its single characters
+PAIR_WEIGHT = 0.8  # a word matched by its character pairs, not as a word
 
 
 @dataclass
@@ -70,9 +74,10 @@ class Engine:
         stop = read_list(corpus_dir / "stopwords.txt") if options.stopwords else []
         self.tokenize = Tokenizer(words, stop, search_mode=options.search_mode)
         self.docs = [_Doc(a, p) for a in articles for p in a.paragraphs]
-        self.index = Index([self.tokenize(self._doc_text(d)) for d in self.docs])
+        self.index = Index([self.tokenize(self._doc_text(d)) for d in self.docs], options.k1, options.b)
         if not options.lucene_idf:
-            self.index.bm25 = _okapi(self.index.docs)
+            self.index.bm25 = _okapi(self.index.docs, options.k1, options.b)
+        self.pairs = Index([bigrams(self._doc_text(d)) for d in self.docs], options.k1, options.b)
         self._park_docs = {p.name: self._docs_about(p) for p in registry.parks}
         self._max_idf = math.log(1 + (len(self.docs) + 0.5) / 0.5)
 
@@ -125,8 +130,10 @@ class Engine:
 
         concepts = self._concepts(query)
         tokens = [t for c in concepts for alt in [*c.alternatives, c.backoff] for t in alt]
-        results = self.index.search(tokens, allowed, k=max(top_k, 10))
-        results = self._reweigh(results, query)[:top_k]
+        scores = self.index.scores(tokens)
+        if self.options.bigram_weight:
+            scores = scores + self.options.bigram_weight * self.pairs.scores(self._query_pairs(query))
+        results = self._reweigh(top(scores, allowed, k=max(top_k, 10)), query)[:top_k]
         park_words = {w for p in named for n in p.names() for w in self.tokenize.words(n)}
         content = [c for c in concepts if c.word not in park_words]
         confidence = self._coverage(content, results[0].doc) if results else 0.0
@@ -180,6 +187,11 @@ class Engine:
             concepts.append(concept)
         return concepts
 
+    def _query_pairs(self, query: str) -> list[str]:
+        """Character pairs of the question's content: stop words break the runs."""
+        words = self.tokenize._jieba.cut(query)
+        return bigrams("".join(w if w not in self.tokenize.stopwords else " " for w in words))
+
     def _idf(self, token: str) -> float:
         """Unseen words count as the rarest: a question about them is not answered by chance."""
         return self.index.idf(token) or self._max_idf
@@ -188,8 +200,9 @@ class Engine:
         """How much of the question's content (IDF-weighted) the paragraph holds.
 
         A concept counts by its best alternative: 「面积」 is covered by a paragraph
-        that says 「平方公里」, a compound word in part by its parts, an unseen word
-        at half weight by its characters.
+        that says 「平方公里」, a compound word in part by its parts, a word cut
+        differently in the paragraph by its character pairs, an unseen word at
+        half weight by its characters.
         """
         present = self.index.doc_sets[doc]
 
@@ -202,9 +215,18 @@ class Engine:
             best = max(share(alt) for alt in concept.alternatives)
             if concept.backoff:
                 best = max(best, BACKOFF_WEIGHT * share(concept.backoff))
+            if self.options.bigram_weight:
+                best = max(best, PAIR_WEIGHT * self._pair_share(concept.word, doc))
             total += weight
             covered += weight * best
         return covered / total if total else 0.0
+
+    def _pair_share(self, word: str, doc: int) -> float:
+        """Share of a word's character pairs in the paragraph; a one-character word is there or not."""
+        if len(word) == 1:
+            return float(word in self.docs[doc].para.text)
+        pairs = bigrams(word)
+        return sum(p in self.pairs.doc_sets[doc] for p in pairs) / len(pairs) if pairs else 0.0
 
     def _reweigh(self, results: list, query: str) -> list:
         """Adjust BM25 for what it cannot see.
@@ -239,10 +261,10 @@ def _defined_term(query: str) -> str | None:
     return match.group(1) if match else None
 
 
-def _okapi(docs: list[list[str]]):
+def _okapi(docs: list[list[str]], k1: float, b: float):
     from rank_bm25 import BM25Okapi
 
-    return BM25Okapi(docs, k1=1.2, b=0.75)
+    return BM25Okapi(docs, k1=k1, b=b)
 
 
 __all__ = ["Engine", "Options", "MonotoneBM25"]

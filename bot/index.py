@@ -21,6 +21,7 @@ from rank_bm25 import BM25Okapi
 from bot.text import fold_width
 
 _TOKEN_OK = re.compile(r"[\u4e00-\u9fff0-9a-z]")
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 
 
 def read_list(path: Path) -> list[str]:
@@ -95,16 +96,28 @@ class Index:
     def idf(self, token: str) -> float:
         return self.bm25.idf.get(token, 0.0)
 
-    def search(self, query: list[str], allowed: set[int] | None = None, k: int = 10) -> list[Scored]:
-        scores = self.bm25.get_scores(query) if query else np.zeros(len(self.docs))
-        order = np.argsort(-scores, kind="stable")
-        out = []
-        for doc in order:
-            if allowed is not None and int(doc) not in allowed:
-                continue
-            if scores[doc] <= 0:
-                break
-            out.append(Scored(int(doc), float(scores[doc])))
-            if len(out) == k:
-                break
-        return out
+    def scores(self, query: list[str]) -> np.ndarray:
+        return self.bm25.get_scores(query) if query else np.zeros(len(self.docs))
+
+
+def top(scores: np.ndarray, allowed: set[int] | None = None, k: int = 10) -> list[Scored]:
+    """The k best positive scores, limited to `allowed` documents when given."""
+    out = []
+    for doc in np.argsort(-scores, kind="stable"):
+        if allowed is not None and int(doc) not in allowed:
+            continue
+        if scores[doc] <= 0:
+            break
+        out.append(Scored(int(doc), float(scores[doc])))
+        if len(out) == k:
+            break
+    return out
+
+
+def bigrams(text: str) -> list[str]:
+    """Overlapping character pairs of each run of Chinese characters.
+
+    They match where the question and the paragraph were cut into different
+    words (「每年产多少生鲜乳」 against 「年产生鲜乳」).
+    """
+    return [run[i:i + 2] for run in _CJK_RUN.findall(text) for i in range(len(run) - 1)]
