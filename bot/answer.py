@@ -74,11 +74,13 @@ def _clauses(sentence: str) -> list[str]:
 
 
 def excerpt(text: str, weights: dict[str, float], wants_number: bool = False, names: list[str] | None = None,
-            limit: int = EXCERPT_MAX) -> str:
+            limit: int = EXCERPT_MAX, explains: bool = False) -> str:
     """The sentence that best matches the question, and its best neighbour if both fit.
 
     A sentence longer than `limit` is cut to the clauses around its best clause,
-    marked with 「…」 where text was left out.
+    marked with 「…」 where text was left out. When the question asks what
+    something is (`explains`), the explanation follows the sentence naming it, so
+    the next sentence is preferred as the neighbour.
     """
     names = names or []
     sentences = split_sentences(text) or [text]
@@ -88,7 +90,7 @@ def excerpt(text: str, weights: dict[str, float], wants_number: bool = False, na
     if len(chosen) > limit:
         return _trim(chosen, weights, wants_number, names, limit)
     neighbours = [i for i in (best + 1, best - 1) if 0 <= i < len(sentences) and scores[i] > 0]
-    for i in sorted(neighbours, key=lambda i: -scores[i]):
+    for i in sorted(neighbours, key=lambda i: (not (explains and i == best + 1), -scores[i])):
         pair = sentences[min(i, best)].strip() + sentences[max(i, best)].strip()
         if len(pair) <= limit:
             return pair

@@ -20,6 +20,7 @@ from bot.text import normalize_query
 
 MAX_QUESTION = 500
 _WANTS_NUMBER = re.compile(r"多少|几|数量|占比|比例|比重|多大|多高|多长|多久|规模|面积|金额|排名|第几|百分")
+_ASKS_LIST = re.compile(r"哪些|哪几|包括|包含|有什么|是什么|什么是|内容|分别")
 _WANTS_PLACE = re.compile(r"哪个|哪些|哪家|哪里|哪儿|什么地方")
 
 
@@ -35,6 +36,7 @@ class Options:
     park_filter: bool = True
     lucene_idf: bool = True
     caption_weight: float = 0.85
+    list_weight: float = 1.6
     k1: float = 1.2
     bigram_weight: float = 0.3
     b: float = 0.75
@@ -143,6 +145,7 @@ class Engine:
 
         weights = {t: self._idf(t) for c in content for alt in c.alternatives for t in alt}
         wants_number = bool(_WANTS_NUMBER.search(query))
+        explains = not wants_number and bool(_ASKS_LIST.search(query))
         hits = []
         for rank, r in enumerate(results, start=1):
             doc = self.docs[r.doc]
@@ -151,7 +154,7 @@ class Engine:
                 rank=rank, score=round(r.score, 4), article_id=doc.article.article_id, title=doc.article.title,
                 park=doc.article.park, paragraph=doc.para.n,
                 source=cite(doc.article.title, doc.article.park, doc.para.n, doc.para.caption),
-                text=doc.para.text, excerpt=excerpt(doc.para.text, weights, wants_number, names),
+                text=doc.para.text, excerpt=excerpt(doc.para.text, weights, wants_number, names, explains=explains),
                 section=doc.para.section, caption=doc.para.caption,
             ))
         answer = Answer(question, True, park or hits[0].park, "", hits, terms, confidence)
@@ -189,7 +192,7 @@ class Engine:
 
     def _query_pairs(self, query: str) -> list[str]:
         """Character pairs of the question's content: stop words break the runs."""
-        words = self.tokenize._jieba.cut(query)
+        words = self.tokenize.words(query, keep_stopwords=True)
         return bigrams("".join(w if w not in self.tokenize.stopwords else " " for w in words))
 
     def _idf(self, token: str) -> float:
@@ -234,14 +237,20 @@ class Engine:
         Captions repeat the text they illustrate, so the paragraph wins when both
         match. A question asking what a term means (「“两个覆盖”是什么」) prefers the
         paragraph that defines it: the term followed by a bracket or 「是指」「即」.
+        A question asking for a list (「有哪些」「包括什么」) prefers a paragraph that
+        enumerates (「甲、乙、丙」) over one that only names the topic.
         """
         defined = _defined_term(query)
+        asks_list = bool(_ASKS_LIST.search(query)) and not _WANTS_NUMBER.search(query)
+        list_terms = [w for w in self.tokenize.words(query) if len(w) >= 2 and not self.registry.mentions(w)]
         for r in results:
             para = self.docs[r.doc].para
             if para.caption:
                 r.score *= self.options.caption_weight
             if defined and re.search(re.escape(defined) + r"[”\"]?(（|\(|是指|即|指的是|就是)", para.text):
                 r.score *= 1.5
+            if asks_list and _enumerates(para.text, list_terms):
+                r.score *= self.options.list_weight
         return sorted(results, key=lambda r: -r.score)
 
     def _not_found(self, query: str) -> str:
@@ -250,6 +259,12 @@ class Engine:
     def _not_covered(self, place: str) -> str:
         covered = "、".join(p.name for p in self.registry.parks)
         return f"抱歉，现有文章没有涉及「{place}」。目前收录的园区和地区有：{covered}。"
+
+
+def _enumerates(text: str, terms: list[str]) -> bool:
+    """A clause that lists three or more items (「甲、乙、丙」) next to one of the question's words."""
+    clauses = re.split(r"[，。；：！？]", text)
+    return any(clause.count("、") >= 2 and any(t in clause for t in terms) for clause in clauses)
 
 
 def _defined_term(query: str) -> str | None:

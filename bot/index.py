@@ -18,7 +18,7 @@ import jieba
 import numpy as np
 from rank_bm25 import BM25Okapi
 
-from bot.text import fold_width
+from bot.text import arabic_numerals, fold_width
 
 _TOKEN_OK = re.compile(r"[\u4e00-\u9fff0-9a-z]")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
@@ -52,14 +52,14 @@ class Tokenizer:
         self.search_mode = search_mode
 
     def __call__(self, text: str) -> list[str]:
-        text = fold_width(text).lower()
+        text = arabic_numerals(fold_width(text)).lower()
         cut = self._jieba.cut_for_search(text) if self.search_mode else self._jieba.cut(text)
         return [t for t in cut if _TOKEN_OK.search(t) and t not in self.stopwords]
 
-    def words(self, text: str) -> list[str]:
+    def words(self, text: str, keep_stopwords: bool = False) -> list[str]:
         """Whole words (precise mode), the units a question's meaning is counted in."""
-        text = fold_width(text).lower()
-        return [t for t in self._jieba.cut(text) if _TOKEN_OK.search(t) and t not in self.stopwords]
+        text = arabic_numerals(fold_width(text)).lower()
+        return [t for t in self._jieba.cut(text) if keep_stopwords or (_TOKEN_OK.search(t) and t not in self.stopwords)]
 
 
 class MonotoneBM25(BM25Okapi):
@@ -120,4 +120,4 @@ def bigrams(text: str) -> list[str]:
     They match where the question and the paragraph were cut into different
     words (「每年产多少生鲜乳」 against 「年产生鲜乳」).
     """
-    return [run[i:i + 2] for run in _CJK_RUN.findall(text) for i in range(len(run) - 1)]
+    return [run[i:i + 2] for run in _CJK_RUN.findall(arabic_numerals(text)) for i in range(len(run) - 1)]

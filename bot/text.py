@@ -20,8 +20,8 @@ _ASCII_PUNCT = r",.:;!?()\"/"
 _WRAP_SPACE = re.compile(f"(?<=[{CJK}{CJK_PUNCT}0-9%{_ASCII_PUNCT}])[ \t\u3000]+(?=[{CJK}{CJK_PUNCT}0-9\"(])")
 _WRAP_SPACE_AFTER_DIGIT = re.compile(f"(?<=[{CJK}{CJK_PUNCT}\"])[ \t\u3000]+(?=[0-9%])")
 _SENTENCE_END = "。！？；…"
+_OPENERS = "“‘（「『《【"
 _CLOSERS = "”’）」』》】"
-_SENTENCE_RE = re.compile(f"[^{_SENTENCE_END}]*(?:[{_SENTENCE_END}]+[{_CLOSERS}]*|$)")
 
 _HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": "（", ")": "）"}
 
@@ -115,8 +115,34 @@ def clean_heading(text: str) -> str:
 
 
 def split_sentences(text: str) -> list[str]:
-    """Sentences end at 。！？；… and keep a closing quote that follows the mark."""
-    return [s for s in _SENTENCE_RE.findall(text) if s.strip()]
+    """Sentences end at 。！？；… and keep the closing quotes that follow the mark.
+
+    Inside a quotation a mark ends the sentence only where the quotation closes:
+    「“这是移动党群服务中心！进来歇歇脚。”」 is one sentence, not two.
+    """
+    out, start, depth, i = [], 0, 0, 0
+    while i < len(text):
+        ch = text[i]
+        if ch in _OPENERS:
+            depth += 1
+        elif ch in _CLOSERS:
+            depth = max(depth - 1, 0)
+        elif ch in _SENTENCE_END:
+            end = i + 1
+            while end < len(text) and text[end] in _SENTENCE_END:
+                end += 1
+            closers = end
+            while closers < len(text) and text[closers] in _CLOSERS:
+                closers += 1
+            if depth - (closers - end) <= 0:
+                depth = max(depth - (closers - end), 0)
+                out.append(text[start:closers])
+                start = i = closers
+                continue
+            i = end - 1
+        i += 1
+    out.append(text[start:])
+    return [s for s in out if s.strip()]
 
 
 @lru_cache(maxsize=1)
@@ -139,3 +165,31 @@ def normalize_query(text: str) -> str:
     text = to_simplified(text)
     text = join_wrapped(text.strip())
     return re.sub(r"\s+", " ", text)
+
+
+_CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_NUMBER = re.compile(
+    r"(?<![一二两三四五六七八九十百千万亿第])([一二两三四五六七八九十]{1,3})(?=[个家名项条户年大次位种类批期场枚套支])"
+)
+
+
+def _cn_value(numeral: str) -> int | None:
+    if "十" not in numeral:
+        return _CN_DIGITS.get(numeral) if len(numeral) == 1 else None
+    tens, _, ones = numeral.partition("十")
+    if len(tens) > 1 or len(ones) > 1:
+        return None
+    return _CN_DIGITS.get(tens, 1 if not tens else 0) * 10 + _CN_DIGITS.get(ones, 0)
+
+
+def arabic_numerals(text: str) -> str:
+    """Small Chinese numbers before a measure word become digits: 「四大」→「4大」, 「一年」→「1年」.
+
+    Articles write 「4个主导产业」 where a question says 「四大主导产业」; used for
+    matching only, never for the text shown to users.
+    """
+    def repl(match: re.Match) -> str:
+        value = _cn_value(match.group(1))
+        return str(value) if value else match.group(1)
+
+    return _CN_NUMBER.sub(repl, text)
