@@ -139,3 +139,23 @@ def test_dev_set_meets_the_retrieval_targets(engine):
     assert result["hit@1"] >= 0.95 and math.isclose(result["hit@3"], 1.0)
     assert result["answer@1"] >= 0.90 and result["negatives_rejected"] >= 0.75
     assert result["excerpt_chars_max"] <= EXCERPT_MAX
+
+
+def test_list_question_prefers_the_paragraph_that_enumerates(engine):
+    answer = engine.ask("兰州高新区的四大主导产业是什么")
+    assert "生物医药、高端制造、新材料、数字经济" in answer.hits[0].excerpt
+
+
+def test_question_with_chinese_numerals_matches_digits_in_the_text(engine):
+    answer = engine.ask("靖远县颁发了几枚光荣在党五十年纪念章")
+    assert answer.found and "239枚" in answer.hits[0].excerpt
+
+
+def test_words_cut_differently_in_question_and_text_still_match(engine):
+    answer = engine.ask("兰州新区奶畜产业每年产多少生鲜乳")
+    assert answer.found and "4万吨" in answer.hits[0].excerpt
+
+
+def test_which_question_excerpt_names_the_place(engine):
+    answer = engine.ask("哪个县设立了党内关怀激励救助基金")
+    assert answer.hits[0].park == "靖远县" and "靖远县" in answer.hits[0].excerpt
