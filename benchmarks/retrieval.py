@@ -23,7 +23,10 @@ sys.path.insert(0, str(ROOT))
 from bot.engine import Engine, Options  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval"
+BASELINE = {"user_dict": False, "stopwords": False, "synonyms": False, "index_titles": False, "park_filter": False,
+            "lucene_idf": False, "caption_weight": 1.0, "list_weight": 1.0, "bigram_weight": 0.0, "min_coverage": 0.0}
 VARIANTS = {
+    "plain BM25Okapi + jieba search mode": BASELINE,
     "shipped": {},
     "jieba precise mode (no search mode)": {"search_mode": False},
     "no domain dictionary": {"user_dict": False},
