@@ -24,8 +24,15 @@ def _print_json(data: object, out: TextIO) -> None:
     out.flush()
 
 
+class CorpusMissing(RuntimeError):
+    pass
+
+
 def _engine(settings: Settings) -> Engine:
-    return Engine.load(settings.corpus_dir)
+    try:
+        return Engine.load(settings.corpus_dir)
+    except FileNotFoundError as err:
+        raise CorpusMissing(f"找不到语料文件 {err.filename}") from err
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
@@ -195,10 +202,17 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
     if getattr(args, "top_k", None) is not None and args.top_k < 1:
         print("--top-k 必须大于 0", file=sys.stderr)
         return EXIT_USAGE
+    for stream in (sys.stdin, sys.stdout):
+        if hasattr(stream, "reconfigure"):  # UTF-8 whatever the locale; undecodable input never crashes
+            stream.reconfigure(encoding="utf-8", errors="replace")
     out = out or sys.stdout
     try:
         settings = Settings()
     except Exception as err:  # a malformed .env or variable: one clear line
         print(f"配置有误：{str(err).splitlines()[0]}", file=sys.stderr)
         return EXIT_USAGE
-    return args.func(args, settings, out)
+    try:
+        return args.func(args, settings, out)
+    except CorpusMissing as err:
+        print(f"{err}。请先运行：python -m bot build", file=sys.stderr)
+        return EXIT_ERROR

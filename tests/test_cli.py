@@ -90,3 +90,21 @@ def test_chat_process_reads_stdin_until_end_of_input():
 @pytest.mark.parametrize("argv", [["ask", "x", "--top-k", "0"]])
 def test_invalid_options_are_usage_errors(argv):
     assert run(argv)[0] == 2
+
+
+def test_missing_corpus_is_one_clear_line(tmp_path):
+    env = {"CORPUS_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    proc = subprocess.run([sys.executable, "-m", "bot", "ask", "兰州"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 1
+    assert "python -m bot build" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_build_reports_what_it_built(tmp_path, monkeypatch):
+    import shutil
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(ROOT / "corpus", corpus)
+    monkeypatch.setenv("CORPUS_DIR", str(corpus))
+    code, out = run(["build"])
+    assert code == 0 and "11 篇文章" in out
