@@ -75,6 +75,7 @@ class Engine:
             words += read_list(corpus_dir / "userdict.txt")
         stop = read_list(corpus_dir / "stopwords.txt") if options.stopwords else []
         self.tokenize = Tokenizer(words, stop, search_mode=options.search_mode)
+        registry.lend_dictionary(self.tokenize.jieba)
         self.docs = [_Doc(a, p) for a in articles for p in a.paragraphs]
         self.index = Index([self.tokenize(self._doc_text(d)) for d in self.docs], options.k1, options.b)
         if not options.lucene_idf:

@@ -44,22 +44,22 @@ class Tokenizer:
     """jieba with the domain dictionary, the stop words and search-mode cutting."""
 
     def __init__(self, words: Iterable[str] = (), stopwords: Iterable[str] = (), search_mode: bool = True):
-        self._jieba = jieba.Tokenizer()
-        self._jieba.initialize()
+        self.jieba = jieba.Tokenizer()
+        self.jieba.initialize()
         for word in words:
-            self._jieba.add_word(word, freq=None)
+            self.jieba.add_word(word, freq=None)
         self.stopwords = set(stopwords)
         self.search_mode = search_mode
 
     def __call__(self, text: str) -> list[str]:
         text = arabic_numerals(fold_width(text)).lower()
-        cut = self._jieba.cut_for_search(text) if self.search_mode else self._jieba.cut(text)
+        cut = self.jieba.cut_for_search(text) if self.search_mode else self.jieba.cut(text)
         return [t for t in cut if _TOKEN_OK.search(t) and t not in self.stopwords]
 
     def words(self, text: str, keep_stopwords: bool = False) -> list[str]:
         """Whole words (precise mode), the units a question's meaning is counted in."""
         text = arabic_numerals(fold_width(text)).lower()
-        return [t for t in self._jieba.cut(text) if keep_stopwords or (_TOKEN_OK.search(t) and t not in self.stopwords)]
+        return [t for t in self.jieba.cut(text) if keep_stopwords or (_TOKEN_OK.search(t) and t not in self.stopwords)]
 
 
 class MonotoneBM25(BM25Okapi):

@@ -320,7 +320,7 @@ def build_corpus(seeds_dir: Path, corpus_dir: Path) -> BuildReport:
 
     registry = parks.Registry.from_toml(corpus_dir / parks.REGISTRY_FILE)
     articles, unplaced = read_articles(seeds_dir, registry)
-    facts = stats.extract_facts(articles)
+    facts = stats.extract_facts(articles, registry)
     outputs = {
         ARTICLES_FILE: _dump([a.to_dict() for a in articles]),
         parks.BUILT_FILE: _dump([p.to_dict() for p in registry.parks]),

@@ -1,9 +1,11 @@
 """The park registry and name resolution.
 
 Every command and the retrieval itself ask the same question — which park does
-this name mean? — so there is one resolver: exact names and aliases first,
-then a partial name (「昆山」), then a small typo (「泸洲高新区」). A name that
-fits two parks (「兰州」) is ambiguous; an unknown one gets suggestions.
+this name mean? — so there is one resolver. In order: an exact name or alias;
+a partial name (「昆山」 in 昆山高新区) or a name inside a longer text; the same
+place with another suffix (「兰州高新技术开发区」); a small typo (「泸洲高新区」).
+A name that fits two parks (「兰州」) is ambiguous; an unknown one gets the
+nearest names as suggestions.
 """
 
 from __future__ import annotations
@@ -11,23 +13,41 @@ from __future__ import annotations
 import json
 import re
 import tomllib
+from collections import Counter
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
+from bot.stats import headline
 from bot.text import normalize_query
 
 REGISTRY_FILE = "parks.toml"
 BUILT_FILE = "parks.json"
-# Generic words that carry no park identity, removed before fuzzy matching.
-_GENERIC = re.compile(r"(国家级|国家|高新技术产业开发区|高技术产业开发区|高新区|新区|开发区|园区|火炬|县)$")
 # A place-like name in a question: 「杭州高新区」「苏州工业园区」「深圳高新区」.
 PLACE_PATTERN = re.compile(
-    r"([\u4e00-\u9fff]{2,6}?(?:国家级新区|国家高新区|高新技术产业开发区|高新区|新区|工业园区|经济开发区|开发区|自治县|县))"
+    r"([\u4e00-\u9fff]{2,6}?(国家级新区|国家高新区|高新技术产业开发区|高新区|新区|工业园区|经济开发区|开发区|自治县|县))"
 )
 _NOT_A_PLACE = re.compile(r"^(哪个|哪些|哪家|哪|什么|全国|各|这个|该|本|其他|所有|这些|一个|每个)")
+# 「这标志着全国高新区」「增强了各高新区」: a determiner right before the suffix means no particular place.
+_NO_PLACE_BEFORE_SUFFIX = re.compile(r"(全国|各|每个|所有|其他|这些|该|本|哪个|哪些|什么)$")
+# Suffixes that say what kind of place a name is, longest first, each with its family: two names
+# with the same core and family are the same place (「泸州国家高新区」「泸州高新技术产业开发区」).
+_SUFFIXES = (
+    ("国家高新技术产业开发区", "高新"), ("高新技术产业开发区", "高新"), ("高技术产业开发区", "高新"),
+    ("高新技术开发区", "高新"), ("经济技术开发区", "经开"), ("经济开发区", "经开"), ("国家级新区", "新区"),
+    ("国家高新区", "高新"), ("工业园区", "工业园区"), ("高新区", "高新"), ("经开区", "经开"), ("开发区", "开发区"),
+    ("自治县", "县"), ("新区", "新区"), ("县", "县"),
+)
+# The core is what stays of a name without its suffix and these: 泸州国家 → 泸州, 肃北蒙古族 → 肃北.
+_CORE = re.compile(r"^(.{2,}?)(?:国家级|国家|火炬|[\u4e00-\u9fff]{1,3}族)*$")
+_NOISE = re.compile(r"[\s\"'“”‘’「」《》【】（）()？?！!。，,、：:；;·.]")
+TITLE_WEIGHT = 10
+SUGGESTIONS = 3
+AMBIGUOUS_MAX = 4
 
 
 @dataclass
@@ -37,10 +57,11 @@ class Park:
     province: str
     city: str = ""
     aliases: list[str] = field(default_factory=list)
+    places: list[str] = field(default_factory=list)  # towns and sub-parks inside it: 科才镇, 淮海生物医药产业园
     articles: list[dict] = field(default_factory=list)
 
     def names(self) -> list[str]:
-        return [self.name, *self.aliases]
+        return [self.name, *self.aliases, *self.places]
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -51,10 +72,44 @@ class Resolution:
     status: Literal["ok", "ambiguous", "unknown"]
     park: Park | None = None
     candidates: list[str] = field(default_factory=list)
+    known: list[str] = field(default_factory=list, repr=False)  # every park, for the "we cover these" message
 
     def to_dict(self) -> dict:
         return {"status": self.status, "park": self.park.to_dict() if self.park else None,
                 "candidates": self.candidates}
+
+
+def split_name(name: str) -> tuple[str, str]:
+    """「泸州国家高新区」 → (泸州, 高新); 「肃北蒙古族自治县」 → (肃北, 县); 「兰州」 → (兰州, '')."""
+    for suffix, family in _SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            head = name[: -len(suffix)]
+            core = _CORE.match(head)
+            return (core.group(1) if core else head), family
+    return name, ""
+
+
+def _repair_suffix(query: str) -> str:
+    """「兰州高薪区」 → 兰州高新区: a typo in the suffix is still the suffix."""
+    if split_name(query)[1]:
+        return query
+    for suffix, _ in _SUFFIXES:
+        tail = query[-len(suffix):]
+        if len(suffix) >= 3 and len(query) > len(suffix) and tail[-1] == suffix[-1] \
+                and Levenshtein.distance(tail, suffix) == 1:
+            return query[: -len(suffix)] + suffix
+    return query
+
+
+@lru_cache(maxsize=1)
+def dictionary():
+    """jieba's dictionary, in a private instance, for a registry used without the engine."""
+    import jieba
+
+    jieba.setLogLevel(60)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    return tokenizer
 
 
 class Registry:
@@ -65,9 +120,12 @@ class Registry:
         self._by_name: dict[str, list[Park]] = {}
         for park in parks:
             for name in park.names():
-                self._by_name.setdefault(name, []).append(park)
+                self._by_name.setdefault(name, [])
+                if park not in self._by_name[name]:
+                    self._by_name[name].append(park)
         # Longest names first so 「兰州高新区」 wins over 「兰州」 inside a question.
         self._names = sorted(self._by_name, key=len, reverse=True)
+        self._cores = [(split_name(n), p) for n in self._names for p in self._by_name[n]]
 
     @classmethod
     def from_toml(cls, path: Path) -> Registry:
@@ -85,55 +143,139 @@ class Registry:
     def get(self, name: str) -> Park | None:
         return next((p for p in self.parks if p.name == name), None)
 
-    def resolve(self, name: str) -> Resolution:
-        query = normalize_query(name).replace(" ", "")
-        if not query:
-            return Resolution("unknown", candidates=[p.name for p in self.parks])
-        exact = self._by_name.get(query)
-        if exact:
-            return _one_or_many(exact)
-        # A partial name: 「昆山」 inside 「昆山高新区」, or the question names more than the park.
-        partial = _unique(p for n in self._names for p in self._by_name[n] if query in n or n in query)
-        if partial and len(partial) <= 3:
-            longest = [p for p in partial if any(n in query for n in p.names())]
-            return _one_or_many(longest or partial)
-        # A typo: compare without the generic suffix so 「泸洲高新区」 is close to 「泸州高新区」.
-        scored = process.extract(query, self._names, scorer=fuzz.ratio, limit=8)
-        close = _unique(p for n, score, _ in scored if score >= 75 for p in self._by_name[n])
-        if len(close) == 1:
-            return Resolution("ok", close[0], [close[0].name])
-        core = _GENERIC.sub("", query)
-        if len(core) >= 2:
-            cores = {n: _GENERIC.sub("", n) for n in self._names}
-            best = [n for n, c in cores.items() if len(c) >= 2 and fuzz.ratio(core, c) >= 50]
-            close = _unique(p for n in best for p in self._by_name[n])
-            if len(close) == 1 and close[0] is not None:
-                return Resolution("unknown", None, [close[0].name])
-        suggestions = _unique(p for n, score, _ in scored if score >= 40 for p in self._by_name[n])
-        return Resolution("unknown", None, [p.name for p in suggestions[:3]])
+    # -- words ---------------------------------------------------------------
 
-    def mentions(self, text: str) -> list[Park]:
-        """Parks named in a question, longest names first, each span used once."""
-        found: list[Park] = []
-        taken: list[tuple[int, int]] = []
+    def lend_dictionary(self, segmenter) -> None:
+        """Use the engine's jieba instead of loading a second dictionary (1 s and ~80 MB)."""
+        self._jieba = segmenter
+
+    def jieba(self):
+        return getattr(self, "_jieba", None) or dictionary()
+
+    def is_known_word(self, word: str) -> bool:
+        """「昆明」 is a word (a real city), 「泸洲」 is not (a typo of 泸州)."""
+        return bool(self.jieba().FREQ.get(word))
+
+    # -- resolution ----------------------------------------------------------
+
+    def resolve(self, name: str) -> Resolution:
+        query = _repair_suffix(_NOISE.sub("", normalize_query(name)))
+        if len(query) < 2:
+            return self._unknown([])
+        steps = (self._exact, self._partial, self._inside, self._same_place, self._typo)
+        for step in steps:
+            found = step(query)
+            if len(found) == 1:
+                return Resolution("ok", found[0], [found[0].name])
+            if 1 < len(found) <= AMBIGUOUS_MAX:
+                return Resolution("ambiguous", None, [p.name for p in found])
+        return self._unknown(self._suggest(query))
+
+    def _exact(self, query: str) -> list[Park]:
+        return self._by_name.get(query, [])
+
+    def _partial(self, query: str) -> list[Park]:
+        """「昆山高新」「威海火炬」: the query is part of one of a park's names."""
+        return _unique(p for n in self._names if query in n for p in self._by_name[n])
+
+    def _inside(self, query: str) -> list[Park]:
+        """「昆山高新区（玉山镇）」「兰州新区管委会」: the query holds a name; the longest one counts."""
+        family = split_name(query)[1]  # 「兰州经开区」 holds 兰州 but is another kind of place
+        held = [n for n in self._names if len(n) >= 2 and n in query and (not family or split_name(n)[1] == family)]
+        return _unique(p for n in held if len(n) == len(held[0]) for p in self._by_name[n]) if held else []
+
+    def _same_place(self, query: str) -> list[Park]:
+        """「兰州高新技术开发区」: another suffix of the same family on a park's core name."""
+        core, family = split_name(query)
+        if not family:
+            return []
+        return _unique(p for (c, f), p in self._cores if c == core and f == family)
+
+    def _typo(self, query: str) -> list[Park]:
+        """「泸洲高新区」: one character off in the core, of a compatible kind.
+
+        A two-character core must keep its first character and come with its suffix (a bare
+        「泸洲」 is too little to go on: it gets a suggestion), and a core that is a real word
+        (「昆明」「贵州」) is another place, not a typo.
+        """
+        core, family = split_name(query)
+        if self.is_known_word(core) or (len(core) <= 2 and not family):
+            return []
+        return self._one_off(core, family)
+
+    def _one_off(self, core: str, family: str) -> list[Park]:
+        return _unique(p for (c, f), p in self._cores if _one_off(core, c) and (not family or f == family))
+
+    def _suggest(self, query: str) -> list[str]:
+        """The parks one character off first (「泸洲」 → 泸州国家高新区), then those whose names look most alike."""
+        core, family = split_name(query)
+        close = [p.name for p in self._one_off(core, family)]
+        best: dict[str, float] = {}
+        for name in self._names:
+            score = max(fuzz.ratio(query, name), fuzz.ratio(core, split_name(name)[0]) - 10)
+            for park in self._by_name[name]:
+                best[park.name] = max(best.get(park.name, 0), score)
+        ranked = sorted((n for n, s in best.items() if s >= 50), key=lambda n: -best[n])
+        return list(dict.fromkeys(close + ranked))[:SUGGESTIONS]
+
+    def _unknown(self, suggestions: list[str]) -> Resolution:
+        return Resolution("unknown", None, suggestions, [p.name for p in self.parks])
+
+    # -- names in text -----------------------------------------------------------
+
+    def _spans(self, text: str) -> list[tuple[str, tuple[int, int]]]:
+        """Registry names in a text, longest first, each stretch of text used once."""
+        found: list[tuple[str, tuple[int, int]]] = []
         for name in self._names:
             for match in re.finditer(re.escape(name), text):
                 span = match.span()
-                if any(s < span[1] and span[0] < e for s, e in taken):
-                    continue
-                taken.append(span)
-                found.extend(p for p in self._by_name[name] if p not in found)
+                if not any(s < span[1] and span[0] < e for _, (s, e) in found):
+                    found.append((name, span))
         return found
+
+    def mentions(self, text: str) -> list[Park]:
+        """Parks named in a question, longest names first, each span used once."""
+        return _unique(p for name, _ in self._spans(text) for p in self._by_name[name])
+
+    def mention_counts(self, text: str) -> Counter:
+        """How often a text names each park; a name shared by two parks counts half for each."""
+        counts: Counter = Counter()
+        for name, _ in self._spans(text):
+            for park in self._by_name[name]:
+                counts[park.name] += 1 / len(self._by_name[name])
+        return counts
 
     def unknown_places(self, text: str) -> list[str]:
         """Park-like names in a question that are not in the registry (「杭州高新区」)."""
         out = []
         for match in PLACE_PATTERN.finditer(text):
-            name = match.group(1)
-            if _NOT_A_PLACE.match(name) or self.mentions(name):
-                continue
+            name = place_name(match.group(1), self.jieba())
+            core = name[: -len(match.group(2))]
+            if _NOT_A_PLACE.match(name) or _NO_PLACE_BEFORE_SUFFIX.search(core) \
+                    or self.resolve(name).status != "unknown":
+                continue  # 「兰州经济技术开发区」 names 兰州 but is not one of ours, so it stays unknown
             out.append(name)
         return out
+
+
+def place_name(text: str, segmenter=None) -> str:
+    """「请问南宁高新区」 → 南宁高新区: a place is the last word before its suffix (and 国家, 火炬 …)."""
+    for suffix, _ in _SUFFIXES:
+        if text.endswith(suffix) and len(text) > len(suffix):
+            head = text[: -len(suffix)]
+            core = _CORE.match(head)
+            if core is None:
+                return text
+            words = list((segmenter or dictionary()).cut(core.group(1)))
+            place = words[-1] if len(words[-1]) >= 2 else "".join(words[-2:])
+            return place + head[core.end(1):] + suffix
+    return text
+
+
+def _one_off(query_core: str, core: str) -> bool:
+    if len(core) < 2 or Levenshtein.distance(query_core, core) != 1:
+        return False
+    return len(core) > 2 or query_core[:1] == core[:1]
 
 
 def _unique(parks) -> list[Park]:
@@ -144,36 +286,101 @@ def _unique(parks) -> list[Park]:
     return seen
 
 
-def _one_or_many(parks: list[Park]) -> Resolution:
-    if len(parks) == 1:
-        return Resolution("ok", parks[0], [parks[0].name])
-    return Resolution("ambiguous", None, [p.name for p in parks])
+# -- attribution -------------------------------------------------------------------
 
 
 def attribute(articles, registry: Registry) -> list[str]:
-    """Give each article the park it is about; return the ids of articles no park fits.
-
-    The park named in the title wins; otherwise the one the text names most.
-    """
+    """Give each article the park it is about; return the ids of articles no park fits."""
     unplaced = []
     for park in registry.parks:
         park.articles = []
     for article in articles:
-        body = "".join(p.text for p in article.paragraphs)
-        title = f"{article.title} {article.subtitle}"
-        scores: dict[str, float] = {}
-        for park in registry.mentions(title):
-            scores[park.name] = scores.get(park.name, 0) + 10
-        for name in registry._names:
-            count = body.count(name)
-            if count:
-                for park in registry._by_name[name]:
-                    weight = 1 if len(registry._by_name[name]) == 1 else 0.1  # 「兰州」 says little
-                    scores[park.name] = scores.get(park.name, 0) + count * weight
-        if not scores:
-            article.park = ""
+        park = article_park(article, registry)
+        article.park = park.name if park else ""
+        if park is None:
             unplaced.append(article.article_id)
-            continue
-        article.park = max(scores, key=lambda n: (scores[n], -len(n)))
-        registry.get(article.park).articles.append({"article_id": article.article_id, "title": article.title})
+        else:
+            park.articles.append({"article_id": article.article_id, "title": article.title})
     return unplaced
+
+
+def article_park(article, registry: Registry) -> Park | None:
+    """The park named in the title wins; otherwise the one the text names most.
+
+    An article that names an unregistered place (「杭州高新区」) in its title, or more often
+    than any registered park, belongs to none: the build reports it rather than guess.
+    """
+    title = f"{article.title} {article.subtitle}"
+    body = " ".join(p.text for p in article.paragraphs)
+    scores = registry.mention_counts(body)
+    for name, count in registry.mention_counts(title).items():
+        scores[name] += TITLE_WEIGHT * count
+    strangers = Counter(registry.unknown_places(body))
+    for place in registry.unknown_places(title):
+        strangers[place] += TITLE_WEIGHT
+    if not scores:
+        return None
+    best = max(scores, key=lambda n: (scores[n], -len(n)))
+    if strangers and max(strangers.values()) >= scores[best]:
+        return None
+    return registry.get(best)
+
+
+# -- plain text -------------------------------------------------------------------
+
+
+def _where(park: Park) -> str:
+    return park.province + (park.city if park.city and park.city != park.province else "")
+
+
+def render_parks_text(registry: Registry) -> str:
+    """/parks: every park and place, grouped by kind."""
+    lines = [f"收录的园区和地区（{len(registry.parks)} 个）："]
+    kinds = list(dict.fromkeys(p.kind for p in registry.parks))
+    for kind in kinds:
+        lines.append(f"【{kind}】")
+        for park in (p for p in registry.parks if p.kind == kind):
+            lines.append(f"· {park.name}（{_where(park)}）文章 {len(park.articles)} 篇")
+    lines.append("查看一个园区：/park 名称；统计数据：/stats 名称")
+    return "\n".join(lines)
+
+
+def render_unresolved(res: Resolution) -> str:
+    """The answer for a name that is not one park: the choices, or the nearest names and the list."""
+    if res.status == "ambiguous":
+        return "这个名称可能指：" + "、".join(res.candidates) + "。请输入完整名称。"
+    lines = ["没有找到这个园区或地区。"]
+    if res.candidates:
+        lines.append("您是不是要找：" + "、".join(res.candidates) + "？")
+    if res.known:
+        lines.append("收录的园区和地区：" + "、".join(res.known) + "。")
+    return "\n".join(lines)
+
+
+HEADLINE_FACTS = 5
+
+
+def render_park_text(res: Resolution, facts: list) -> str:
+    """/park: what kind of place it is, where, its other names, its articles and a few headline figures.
+
+    `facts` are the park's figures in headline order (bot.stats.facts_for).
+    """
+    if res.status != "ok" or res.park is None:
+        return render_unresolved(res)
+    park = res.park
+    lines = [f"{park.name}（{park.kind}）", f"地区：{_where(park)}"]
+    if park.aliases:
+        lines.append("又称：" + "、".join(park.aliases))
+    if park.places:
+        lines.append("包括：" + "、".join(park.places))
+    if park.articles:
+        lines.append("文章：")
+        lines += [f"· {a['article_id']} {a['title']}" for a in park.articles]
+    if facts:
+        lines.append("主要数据：")
+        for fact in headline(facts, HEADLINE_FACTS):
+            who = f"（{fact.company}）" if fact.company else ""
+            lines.append(f"· {fact.label or '数据'}{who}：{fact.text or fact.value}")
+        if len(facts) > HEADLINE_FACTS:
+            lines.append(f"共 {len(facts)} 条数据，查看全部：/stats {park.name}")
+    return "\n".join(lines)

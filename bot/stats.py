@@ -1,10 +1,53 @@
-"""Figures reported in the articles (placeholder until the statistics extractor lands)."""
+"""Figures the articles report, extracted at build time with what they count.
+
+A user who asks for a park's statistics wants the numbers the park is known by
+(605家高新技术企业, 覆盖率达95.9%), each with the sentence that says it, so the
+extractor keeps every number that carries a unit, names what it counts from the
+words around it, and lists the headline ones first. Its vocabulary — units,
+qualifiers, the words that end a label — lives in corpus/units.txt and
+corpus/stat_words.toml, so it grows without code changes.
+
+Conventions (see docs/parks.md):
+  value      the figure as written, from its number to its unit, with a qualifier that
+             sits inside it (「300余项」「2.5万户」「第31名」) but without one before or
+             after it (「近900名」 → 「900名」, qualifier 「近」); `text` keeps the whole phrase
+  number     the figure in base units: 「2.5万户」 → 25000, 「13.7亿元」 → 1370000000
+  unit       the base unit: 户, 元, %, 平方公里, 吨/年; `kind` is its class (count, money, rank …)
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import json
+import re
+import tomllib
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+from bot.text import split_sentences
 
 FACTS_FILE = "stats.json"
+UNITS_FILE = "units.txt"
+WORDS_FILE = "stat_words.toml"
+VOCAB_DIR = Path(__file__).resolve().parent.parent / "corpus"
+LABEL_MAX = 20
+NAME_QUOTE_MAX = 12  # a quotation this short is a name (“4项行动”), not somebody speaking
+EXCERPT_MAX = 60
+
+_MULTIPLIERS = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
+_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_POWERS = {"十": 10, "百": 100, "千": 1000, "万": 10_000}
+_BREAKS = set("，。；：！？（）()…,;:!?")
+_SHORT_QUOTE = re.compile("|".join(rf"{o}[^{o}{c}]{{0,{NAME_QUOTE_MAX}}}{c}" for o, c in ("“”", "‘’", "「」")))
+_BOOK_TITLE = re.compile(r"《[^《》]*》")
+_DATE = re.compile(r"\d{4}年度?|\d{1,2}月(?:\d{1,2}日)?|\d{1,2}日")
+_COMPANY_SUFFIX = re.compile(r"股份有限公司|有限责任公司|有限公司|集团")
+# Where a company name cannot reach back past: 「…基地企业|兰州百源基因技术有限公司」.
+_COMPANY_STOP = re.compile(r".*(?:[在是为由等对以将的、，。；：“”‘’（）\s]|企业|最近|眼下|目前|看来|来自|新区|园区|县)")
+_SHORT_NAME = re.compile(r"以下简称[“\"‘]([^”\"’]{2,10})[”\"’]")
+_DATE_HEAD = re.compile(r"^(?:\d{4}年度?|\d{1,2}月|\d{1,2}日)+")
+_SPEAKS = re.compile(r"说|介绍|表示|感慨|坦言|告诉")
 
 
 @dataclass
@@ -18,10 +61,642 @@ class Fact:
     article_id: str
     paragraph: int
     park: str
+    company: str = ""
+    text: str = ""
+    kind: str = ""
 
     def to_dict(self) -> dict:
         return asdict(self)
 
 
-def extract_facts(articles) -> list[Fact]:
-    return []
+@dataclass(frozen=True)
+class Topic:
+    """A headline group: figures with one of `units`, or of one of `kinds` whose label ends in one of `words`.
+
+    The label's last word is what is counted: 「高新技术企业」 are enterprises, 「企业高管」 are not.
+    """
+
+    topic: str
+    words: tuple[str, ...] = ()
+    units: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+
+    def covers(self, fact: Fact) -> bool:
+        if fact.unit in self.units:
+            return True
+        head = fact.label.rstrip("”’」")
+        return fact.kind in self.kinds and (not self.words or head.endswith(tuple(self.words)))
+
+
+@dataclass
+class Vocabulary:
+    units: dict[str, str]
+    prefix_qualifiers: list[str]
+    inner_qualifiers: list[str]
+    suffix_qualifiers: list[str]
+    cut: set[str]
+    link: list[str]
+    lead: list[str]
+    company_anaphora: list[str]
+    headline: list[Topic]
+    phrase_breaks: list[str]
+    words: list[str]
+    pattern: re.Pattern = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.pattern = _figure_pattern(self)
+
+    @classmethod
+    def load(cls, directory: Path = VOCAB_DIR) -> Vocabulary:
+        units = {}
+        for line in (directory / UNITS_FILE).read_text(encoding="utf-8").splitlines():
+            parts = line.split("#", 1)[0].split()
+            if len(parts) == 2:
+                units[parts[0]] = parts[1]
+        words = tomllib.loads((directory / WORDS_FILE).read_text(encoding="utf-8"))
+        topics = [Topic(t["topic"], tuple(t.get("words", ())), tuple(t.get("units", ())), tuple(t.get("kinds", ())))
+                  for t in words["headline"]]
+        return cls(units, words["prefix_qualifiers"], words["inner_qualifiers"], words["suffix_qualifiers"],
+                   set(words["cut"]), _longest_first(words["link"]), _longest_first(words["lead"]),
+                   _longest_first(words["company_anaphora"]), topics, words["phrase_breaks"], words["words"])
+
+
+@lru_cache(maxsize=4)
+def vocabulary(directory: Path = VOCAB_DIR) -> Vocabulary:
+    return Vocabulary.load(directory)
+
+
+def _longest_first(words) -> list[str]:
+    return sorted(set(words), key=len, reverse=True)
+
+
+def _alternatives(words) -> str:
+    return "|".join(re.escape(w) for w in _longest_first(words))
+
+
+def _figure_pattern(v: Vocabulary) -> re.Pattern:
+    """A number with its unit, and the qualifiers that may stand around it."""
+    return re.compile(
+        r"(?<![0-9A-Za-z.+\-/])"
+        rf"(?P<prefix>{_alternatives(v.prefix_qualifiers)})?"
+        r"(?P<ordinal>第)?"
+        r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|数?[一二两三四五六七八九十百千万]*[十百千万])"
+        rf"(?P<before_mult>{_alternatives(v.inner_qualifiers)})?"  # 「20余亿元」
+        r"(?P<mult>[万亿])?"
+        rf"(?P<inner>{_alternatives(v.inner_qualifiers)})?"
+        rf"(?P<unit>{_alternatives(v.units)})"
+        r"(?P<per>/(?:年|月|天|小时))?"
+        rf"(?P<suffix>{_alternatives(v.suffix_qualifiers)})?"
+    )
+
+
+# -- numbers ------------------------------------------------------------------
+
+
+def chinese_number(text: str) -> int:
+    """「百」 → 100, 「二十」 → 20, 「三千五百」 → 3500, 「十万」 → 100000."""
+    total, section, digit = 0, 0, 0
+    for ch in text:
+        if ch in _CN_DIGITS:
+            digit = _CN_DIGITS[ch]
+        elif ch == "万":
+            total += (section + digit or 1) * 10_000
+            section, digit = 0, 0
+        else:
+            section += (digit or 1) * _CN_POWERS[ch]
+            digit = 0
+    return total + section + digit
+
+
+def _number(match: re.Match) -> float:
+    raw = match["num"]
+    value = Decimal(raw.replace(",", "")) if raw[0].isdigit() else Decimal(chinese_number(raw.lstrip("数")))
+    if match["mult"]:
+        value *= _MULTIPLIERS[match["mult"]]
+    return float(value)
+
+
+# -- finding figures ------------------------------------------------------------
+
+
+@dataclass
+class _Figure:
+    match: re.Match
+    start: int  # where the figure proper begins (after a prefix qualifier)
+    end: int  # where it ends (before a suffix qualifier)
+
+
+def _spans(pattern: re.Pattern, text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in pattern.finditer(text)]
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s < pos < e for s, e in spans)
+
+
+def _is_figure(m: re.Match, text: str, v: Vocabulary, names: list[tuple[int, int]]) -> bool:
+    """Numbers that are names (“3张清单”), dates (2024年), thresholds (100人以上企业) or vague words are not figures."""
+    raw = m["num"]
+    if not raw[0].isdigit() and (not (m["prefix"] or m["before_mult"] or m["inner"] or raw.startswith("数"))
+                                 or v.units[m["unit"]] == "time"):
+        return False  # 「三个村」「万头牦牛」「十多年」: a Chinese numeral counts only as a round estimate (近百, 百余)
+    if m["unit"] == "年" and not m["ordinal"] and raw[0].isdigit() and Decimal(raw.replace(",", "")) >= 1000:
+        return False
+    if m["ordinal"] and not raw[0].isdigit():
+        return False
+    if m["suffix"] in ("以上", "以下") and m.end() < len(text) and re.match(r"[\u4e00-\u9fff]", text[m.end()]):
+        return False
+    return not _inside(m.start("num"), names)
+
+
+def find_figures(text: str, v: Vocabulary) -> list[_Figure]:
+    names = _spans(_SHORT_QUOTE, text) + _spans(_BOOK_TITLE, text)
+    out = []
+    for m in v.pattern.finditer(text):
+        if _is_figure(m, text, v, names):
+            start = m.start("ordinal") if m["ordinal"] else m.start("num")
+            end = m.end("per") if m["per"] else m.end("unit")
+            out.append(_Figure(m, start, end))
+    return out
+
+
+# -- labels -------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _segmenter():
+    """A private jieba, so the label reader's own words do not change how retrieval cuts text."""
+    import jieba
+    import jieba.posseg as posseg
+
+    jieba.setLogLevel(60)
+    segmenter = posseg.POSTokenizer(jieba.Tokenizer())
+    for word in vocabulary().words:
+        segmenter.tokenizer.add_word(word, 100_000, "n")
+    return segmenter
+
+
+@lru_cache(maxsize=8192)
+def _tokens(text: str) -> tuple[tuple[str, str], ...]:
+    """Words with their parts of speech; a short quotation (“三有”) stays one word."""
+    out: list[tuple[str, str]] = []
+    pos = 0
+    for m in _SHORT_QUOTE.finditer(text):
+        out += [(p.word, p.flag) for p in _segmenter().cut(text[pos:m.start()])]
+        out.append((m.group(), "q"))
+        pos = m.end()
+    out += [(p.word, p.flag) for p in _segmenter().cut(text[pos:])]
+    return tuple(out)
+
+
+def _words(text: str) -> list[str]:
+    return [w for w, _ in _tokens(text)]
+
+
+def _strip_once(words: list[str], strip: list[str], at_start: bool) -> list[str]:
+    """Remove one listed word (which may span a few segments) from one end, if it is there."""
+    for w in strip:
+        for k in range(1, min(len(words), 4) + 1):
+            if "".join(words[:k] if at_start else words[-k:]) == w:
+                return words[k:] if at_start else words[:-k]
+    return words
+
+
+def _strip(words: list[str], strip: list[str], at_start: bool) -> list[str]:
+    """Remove listed words from one end until none is left there."""
+    while words and (shorter := _strip_once(words, strip, at_start)) != words:
+        words = shorter
+    return words
+
+
+def _strip_one(label: str, v: Vocabulary, subjects: list[str]) -> str:
+    """The label without one leading time word, preposition, park or company, if it starts with one."""
+    for name in subjects:
+        if label.startswith(name):
+            return label[len(name):]
+    words = _words(label)
+    shorter = _strip_once(words, v.lead, at_start=True)
+    return "".join(shorter) if shorter else label  # a lead word alone may be the label (「新区」)
+
+
+def _heads(text: str, v: Vocabulary, subjects: list[str]) -> list[str]:
+    """The text, then the text less each leading word that cannot start a label, one at a time."""
+    heads = [text]
+    while (shorter := _strip_one(heads[-1], v, subjects)) != heads[-1]:
+        heads.append(shorter)
+    return heads
+
+
+def _strip_front(label: str, v: Vocabulary, subjects: list[str]) -> str:
+    """Time words, prepositions, and the park or company doing something are not what a figure counts."""
+    return _heads(label, v, subjects)[-1]
+
+
+def _cap(words: list[str], from_end: bool) -> str:
+    """At most LABEL_MAX characters, cut between words."""
+    kept: list[str] = []
+    for w in reversed(words) if from_end else words:
+        if sum(map(len, kept)) + len(w) > LABEL_MAX:
+            break
+        kept.append(w)
+    return "".join(reversed(kept) if from_end else kept)
+
+
+def _tidy(words: list[str]) -> list[str]:
+    words = _strip(words, ["的", "、", "和", "与", "及", "并"], at_start=True)
+    return _strip(words, ["的", "、", "和", "与", "及", "并", "上", "里", "中", "内"], at_start=False)
+
+
+def label_before(region: str, v: Vocabulary, subjects: list[str]) -> str:
+    """「园区干部累计走访企业」 → 走访企业: what a figure after these words counts."""
+    for mark in v.phrase_breaks:
+        region = region.rsplit(mark, 1)[-1]
+    words = _strip(_words(region), v.link, at_start=False)
+    relative = False  # a verb before 「的」 belongs to a modifier: 「建立党支部的企业」
+    for i in range(len(words) - 1, -1, -1):
+        if words[i] == "的":
+            relative = True
+        elif words[i] in v.cut and not relative:
+            # 「党的工作实现100%」: with nothing after the verb, its subject is what the figure is about.
+            words = words[i + 1:] or words[:i]
+            break
+    label = _strip_front("".join(words), v, subjects)
+    return _cap(_tidy(_words(label)), from_end=True)
+
+
+def _nounish(flag: str) -> bool:
+    return flag[0] in "njq" or flag in ("vn", "an", "l", "b")
+
+
+def _ends_phrase(tokens: tuple[tuple[str, str], ...], i: int, v: Vocabulary, after_noun: bool) -> bool:
+    """Where a noun phrase after a figure gives way to what is said about it."""
+    word, flag = tokens[i]
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else ("", "")
+    modifies = any(w == "的" for w, _ in tokens[i + 1:i + 3])  # 「有党员的非公企业」
+    if modifies:
+        return False
+    if word in v.cut or flag == "i":
+        return True
+    if word in ("和", "与", "及", "、") and nxt[1] == "m":
+        return True  # 「1名指导领导和若干名党建指导员」: another count begins
+    if not after_noun:
+        return False
+    # 「实际控制/人」「协调/委员会」: a verb before the head noun is part of the name.
+    compound = nxt[1].startswith("n") and (len(nxt[0]) == 1 or i + 2 == len(tokens))
+    return flag == "d" or (flag == "v" and not compound)
+
+
+def label_after(region: str, v: Vocabulary, subjects: list[str], predicate: bool = False) -> str:
+    """「重点企业相继成立党组织」 → 重点企业: what a figure before these words counts.
+
+    A duration (连续4年…) is followed by what went on that long, so `predicate` reads on past verbs.
+    """
+    tokens = _tokens(region.removeprefix("的"))
+    if len(tokens) >= 2 and tokens[1][0] == "的" and tokens[0][1] == "a":
+        tokens = tokens[2:]  # 「8米多高的货架」 → 货架
+    words: list[str] = []
+    after_noun = False
+    for i, (word, flag) in enumerate(tokens):
+        if word == "的":
+            after_noun = False
+        elif not predicate and _ends_phrase(tokens, i, v, after_noun):
+            break
+        words.append(word)
+        after_noun = after_noun or _nounish(flag)
+    if predicate:
+        words = _words(_strip_front("".join(words), v, subjects))
+    elif not any(_nounish(flag) for _, flag in _tokens("".join(words))):
+        return ""  # 「400户扩展至750户」: no noun, so the label is on the other side
+    return _cap(_tidy(words), from_end=False)
+
+
+_BEFORE_FIRST = {"money", "percent", "ratio", "rank"}
+
+
+@dataclass
+class _Sentence:
+    text: str
+    offset: int  # where it starts in its paragraph
+    figures: list[tuple[int, int]]  # the other figures in it, as sentence positions
+    dates: list[tuple[int, int]]
+
+    def breaks_at(self, i: int, names: list[tuple[int, int]]) -> bool:
+        """Punctuation ends a clause; so does a quotation mark, unless it encloses a short name (“三有”企业)."""
+        ch = self.text[i]
+        return ch in _BREAKS or (ch in "“”‘’「」\"" and not any(s <= i < e for s, e in names))
+
+
+@dataclass
+class _Around:
+    """The words on either side of a figure, within its clause and up to the next figure or date."""
+
+    before: str
+    after: str
+    follows_figure: bool  # nothing but a few words between this figure and the one before (「1214户6847人」)
+
+    @property
+    def opens_phrase(self) -> bool:
+        return bool(re.match(r"[\u4e00-\u9fff“‘「]", self.after)) and not self.after.startswith("的")
+
+
+def _around(sent: _Sentence, fig: _Figure) -> _Around:
+    start, end = fig.match.start() - sent.offset, fig.match.end() - sent.offset
+    names = _spans(_SHORT_QUOTE, sent.text)
+    clause = max([i + 1 for i in range(start) if sent.breaks_at(i, names)] + [0])
+    after_figure = max([e for s, e in sent.figures if clause <= e <= start], default=-1)
+    after_date = max([e for s, e in sent.dates if clause <= e <= start], default=-1)
+    right = min([i for i in range(end, len(sent.text)) if sent.breaks_at(i, names)]
+                + [s for s, e in sent.figures + sent.dates if s >= end] + [len(sent.text)])
+    before = sent.text[max(clause, after_figure, after_date):start]
+    return _Around(before, sent.text[end:right], after_figure >= max(clause, after_date))
+
+
+def _label(sent: _Sentence, fig: _Figure, v: Vocabulary, subjects: list[str], previous: str) -> str:
+    """Read the label on the side the figure's kind puts it: 81家重点企业, but 产业规模达77亿元.
+
+    When neither side holds a noun phrase, the words right after the figure stand in.
+    """
+    around = _around(sent, fig)
+    kind = _kind(fig.match, v)
+    # What lasted (连续4年被评为…) or what a share did (80%的党员培养成骨干) is read as a predicate, verbs and all.
+    predicate = kind == "percent" or (kind == "time" and around.opens_phrase)
+    after = label_after(around.after, v, subjects, predicate) if around.after[:1] not in "、，" else ""
+    gap = "".join(_strip(_words(around.before), v.link, at_start=False))
+    if around.follows_figure and previous and len(gap) <= 2 and "、" not in gap:
+        before = previous  # 「覆盖群众1214户6847人」「从400户扩展至750户」: the same thing counted again
+    else:
+        before = label_before(around.before.rsplit("、", 1)[-1] if around.follows_figure else around.before,
+                              v, subjects)
+    fallback = around.after.removeprefix("的")[:LABEL_MAX] or around.before[-LABEL_MAX:]
+    if kind == "time":
+        return (after if predicate else before or after) or fallback
+    if kind in _BEFORE_FIRST and around.opens_phrase and _ends_with_verb(around.before, v):
+        return before + around.after[:LABEL_MAX - len(before)]  # 「党的工作实现100%全域覆盖」 → 党的工作全域覆盖
+    if kind in _BEFORE_FIRST or around.after.startswith("的"):
+        return before or after or fallback
+    return after or before or fallback
+
+
+def _ends_with_verb(region: str, v: Vocabulary) -> bool:
+    words = _strip(_words(region), v.link, at_start=False)
+    return bool(words) and words[-1] in v.cut
+
+
+def _kind(match: re.Match, v: Vocabulary) -> str:
+    return "rank" if match["ordinal"] else v.units[match["unit"]]
+
+
+# -- companies ------------------------------------------------------------------
+
+
+@dataclass
+class _Company:
+    name: str
+    aliases: list[str]
+
+
+def _company_names(text: str) -> list[str]:
+    """Full company names: the words before 有限公司/集团 back to where the name must begin.
+
+    A bracketed place just before the suffix is part of the name: 刘兰生物医药科技（江苏）有限公司.
+    """
+    names = []
+    for m in _COMPANY_SUFFIX.finditer(text):
+        head = text[max(0, m.start() - 24):m.start()]
+        bracket = re.search(r"[（(][^（）()]{1,6}[)）]$", head)
+        tail = bracket.group() if bracket else ""
+        head = head[: len(head) - len(tail)]
+        stop = _COMPANY_STOP.match(head)
+        head = head[stop.end():] if stop else head
+        words = _tokens(head)
+        while len(words) > 1 and words[0][1] == "v":  # 「聚集苏州清越光电…」: the verb is not the name
+            head, words = head[len(words[0][0]):], words[1:]
+        if len(head) >= 2:
+            names.append(head + tail + m.group())
+    return names
+
+
+def _aliases(name: str) -> list[str]:
+    """Shorter forms a text uses for a company named in full: 兰州东金硅业有限公司 → 东金硅业, 兰州东金 …"""
+    core = re.sub(r"（.*?）|\(.*?\)", "", _COMPANY_SUFFIX.sub("", name))
+    bases = [core]
+    first = _tokens(core)[0] if core else ("", "")
+    if first[1] == "ns" and len(first[0]) >= 2:
+        bases.append(core[len(first[0]):])  # without the place it is registered in
+    return sorted({b[:k] for b in bases for k in range(4, len(b) + 1)} | {name}, key=len, reverse=True)
+
+
+def companies(article) -> list[_Company]:
+    """The companies an article names in full, with the short names it gives them."""
+    found: dict[str, _Company] = {}
+    for para in article.paragraphs:
+        for name in _company_names(para.text):
+            found.setdefault(name, _Company(name, _aliases(name)))
+        for m in _SHORT_NAME.finditer(para.text):
+            named = [c for c in found.values() if c.name in para.text[:m.start()]]
+            if named:
+                named[-1].aliases.insert(0, m.group(1))
+    return list(found.values())
+
+
+def _named(text: str, known: list[_Company]) -> _Company | None:
+    return next((c for c in known for a in c.aliases if text.startswith(a)), None)
+
+
+def _clauses(sentence: str) -> list[tuple[int, str]]:
+    out, start = [], 0
+    for i, ch in enumerate(sentence):
+        if ch in "，。；：！？“”":
+            out.append((start, sentence[start:i]))
+            start = i + 1
+    out.append((start, sentence[start:]))
+    return out
+
+
+def company_of(sentence: str, pos: int, next_sentence: str, known: list[_Company], last: _Company | None,
+               v: Vocabulary, park_names: list[str]) -> _Company | None:
+    """The company a figure is about: one that opens a clause of its sentence before the figure
+    (「百源基因投资2亿元」, 「该公司…获得67项专利」), or the company of whoever is quoted saying it."""
+    for start, clause in _clauses(sentence):
+        if start > pos:
+            break
+        for head in _heads(_DATE_HEAD.sub("", clause), v, park_names):
+            if last is not None and any(head.startswith(a) for a in v.company_anaphora):
+                return last
+            company = _named(head, known)
+            if company is not None and not _lists_examples(head, company):
+                return company
+    if sentence.lstrip().startswith("“") and _SPEAKS.search(next_sentence[:40]):
+        return _named(next_sentence, known)
+    return None
+
+
+def _lists_examples(clause: str, company: _Company) -> bool:
+    """「甘肃莱安、德福新材料等7家企业」 names examples of a group, not the subject."""
+    alias = next(a for a in company.aliases if clause.startswith(a))
+    return "等" in clause[len(alias):]
+
+
+def _last_named(text: str, known: list[_Company]) -> _Company | None:
+    """The company named last in `text`, which 「该公司」 and 「公司」 point back to."""
+    at = {c.name: max(text.rfind(a) for a in c.aliases) for c in known}
+    named = [c for c in known if at[c.name] >= 0]
+    return max(named, key=lambda c: at[c.name]) if named else None
+
+
+# -- extraction -----------------------------------------------------------------
+
+
+def _sentences(text: str) -> list[tuple[int, str]]:
+    out, pos = [], 0
+    for sentence in split_sentences(text):
+        pos = text.index(sentence, pos)
+        out.append((pos, sentence))
+        pos += len(sentence)
+    return out
+
+
+@dataclass
+class _Names:
+    """The companies an article names, and the parks of the registry: the subjects of its sentences."""
+
+    companies: list[_Company]
+    parks: list[str]
+
+    @property
+    def subjects(self) -> list[str]:
+        """What a label must not start with (「威海火炬高新区引进…」, 「百源基因投资…」)."""
+        return _longest_first([a for c in self.companies for a in c.aliases] + self.parks)
+
+
+def extract_facts(articles, registry=None, v: Vocabulary | None = None) -> list[Fact]:
+    """Every figure of every article, in reading order.
+
+    Without a registry the repository's corpus/parks.toml gives the park names.
+    """
+    from bot.parks import REGISTRY_FILE, Registry
+
+    v = v or vocabulary()
+    registry = registry or Registry.from_toml(VOCAB_DIR / REGISTRY_FILE)
+    park_names = _longest_first(n for p in registry.parks for n in p.names() if len(n) > 2)
+    facts: list[Fact] = []
+    for article in articles:
+        names = _Names(companies(article), park_names)
+        previous = ""
+        for para in article.paragraphs:
+            facts += _paragraph_facts(article, para, previous, names, v)
+            previous = para.text
+    return facts
+
+
+def _paragraph_facts(article, para, previous: str, names: _Names, v: Vocabulary) -> list[Fact]:
+    """The figures of one paragraph; `previous` is the paragraph before, where 「该公司」 may point."""
+    figures = find_figures(para.text, v)
+    sentences = _sentences(para.text)
+    dates = _spans(_DATE, para.text)
+    subjects = names.subjects
+    out: list[Fact] = []
+    for fig in figures:
+        k, sent = _sentence_of(fig, sentences, figures, dates)
+        following = sentences[k + 1][1] if k + 1 < len(sentences) else ""
+        last = _last_named(previous + para.text[:fig.start], names.companies)
+        company = company_of(sent.text, fig.start - sent.offset, following, names.companies, last, v, names.parks)
+        m = fig.match
+        out.append(Fact(
+            label=_label(sent, fig, v, subjects, out[-1].label if out else ""),
+            value=para.text[fig.start:fig.end],
+            number=_number(m),
+            unit=m["unit"] + (m["per"] or ""),
+            qualifier="".join(q for q in (m["prefix"], m["before_mult"], m["inner"], m["suffix"]) if q),
+            sentence=sent.text.strip(),
+            article_id=article.article_id,
+            paragraph=para.n,
+            park=article.park,
+            company=company.name if company else "",
+            text=m.group(),
+            kind=_kind(m, v),
+        ))
+    return out
+
+
+def _sentence_of(fig: _Figure, sentences: list[tuple[int, str]], figures: list[_Figure],
+                 dates: list[tuple[int, int]]) -> tuple[int, _Sentence]:
+    """The sentence a figure is in, with the other figures and the dates around it."""
+    k, (offset, text) = next((k, s) for k, s in enumerate(sentences) if s[0] <= fig.start < s[0] + len(s[1]))
+
+    def local(spans) -> list[tuple[int, int]]:
+        return [(s - offset, e - offset) for s, e in spans if offset <= s < offset + len(text)]
+
+    return k, _Sentence(text, offset, local(f.match.span() for f in figures if f is not fig), local(dates))
+
+
+# -- reading and ordering ---------------------------------------------------------
+
+
+def load_facts(corpus_dir: Path) -> list[Fact]:
+    path = corpus_dir / FACTS_FILE
+    if not path.exists():
+        return []
+    return [Fact(**f) for f in json.loads(path.read_text(encoding="utf-8"))]
+
+
+def headline_rank(fact: Fact, v: Vocabulary | None = None) -> int:
+    topics = (v or vocabulary()).headline
+    return next((i for i, t in enumerate(topics) if t.covers(fact)), len(topics))
+
+
+def headline(facts: list[Fact], count: int) -> list[Fact]:
+    """A few figures for an overview: the first of each headline topic, then the next in order.
+
+    `facts` are in headline order already (facts_for).
+    """
+    topics = len(vocabulary().headline)
+    firsts = {headline_rank(f): f for f in reversed(facts) if headline_rank(f) < topics}
+    chosen = sorted(firsts.values(), key=facts.index)[:count]
+    rest = [f for f in facts if f not in chosen]
+    return sorted(chosen + rest[: count - len(chosen)], key=facts.index)
+
+
+def facts_for(park: str, facts: list[Fact]) -> list[Fact]:
+    """A park's figures, headline topics first; the park's own before its companies', then in reading order."""
+    mine = [f for f in facts if f.park == park]
+    return sorted(mine, key=lambda f: (headline_rank(f), bool(f.company)))
+
+
+# -- plain text ---------------------------------------------------------------------
+
+
+def excerpt(fact: Fact, width: int = EXCERPT_MAX) -> str:
+    """The part of the sentence around the figure, short enough for a list."""
+    s = fact.sentence
+    if len(s) <= width:
+        return s
+    at = s.find(fact.text) if fact.text in s else max(s.find(fact.value), 0)
+    start = max(0, min(at - width // 2, len(s) - width))
+    return ("…" if start else "") + s[start:start + width] + ("…" if start + width < len(s) else "")
+
+
+def render_fact(n: int, fact: Fact) -> str:
+    """One numbered figure, its company if any, and the words it comes from with their place."""
+    figure = fact.text or fact.value
+    who = f"（{fact.company}）" if fact.company else ""
+    return f"{n}. {fact.label or '数据'}{who}：{figure}\n   “{excerpt(fact)}” [{fact.article_id} 第{fact.paragraph}段]"
+
+
+def render_stats_text(res, facts: list[Fact], start: int = 0, count: int | None = None) -> str:
+    """/stats as plain text; `start` and `count` page a long list."""
+    from bot.parks import render_unresolved  # bot.parks imports this module
+
+    if res.status != "ok":
+        return render_unresolved(res)
+    name = res.park.name
+    if not facts:
+        return f"{name}：文章中没有找到统计数据。"
+    if start >= len(facts):
+        return f"{name}：统计数据共 {len(facts)} 条，没有更多了。"
+    end = len(facts) if count is None else min(len(facts), start + count)
+    lines = [f"{name} · 统计数据（共 {len(facts)} 条，第 {start + 1}–{end} 条）"]
+    lines += [render_fact(i + 1, f) for i, f in enumerate(facts[start:end], start=start)]
+    if end < len(facts):
+        lines.append(f"还有 {len(facts) - end} 条。")
+    return "\n".join(lines)

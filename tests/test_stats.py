@@ -1,0 +1,262 @@
+"""Statistics: every figure with its unit, qualifier, label, sentence and park; headline ones first."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.ingest import Article, Paragraph, read_articles
+from bot.parks import REGISTRY_FILE, Registry, Resolution
+from bot.stats import Fact, chinese_number, extract_facts, facts_for, headline_rank, render_stats_text, vocabulary
+
+from .conftest import CORPUS, SEEDS
+
+
+def facts_of(*paragraphs: str, park: str = "测试高新区") -> list[Fact]:
+    article = Article("T-1", "test.txt", "测试文章", park=park,
+                      paragraphs=[Paragraph(n, text) for n, text in enumerate(paragraphs, start=1)])
+    return extract_facts([article], Registry([]))
+
+
+def only(text: str) -> Fact:
+    facts = facts_of(text)
+    assert len(facts) == 1, [f.text for f in facts]
+    return facts[0]
+
+
+@pytest.fixture(scope="module")
+def corpus_facts() -> list[Fact]:
+    registry = Registry.from_toml(CORPUS / REGISTRY_FILE)
+    articles, _ = read_articles(SEEDS, registry)
+    return extract_facts(articles, registry)
+
+
+# -- numbers, units and qualifiers ------------------------------------------------
+
+
+@pytest.mark.parametrize("unit", [u for u, kind in vocabulary().units.items() if kind != "time"])
+def test_every_unit_in_the_units_file_is_read_after_a_number(unit):
+    fact = only(f"园区目前共有样品数量12{unit}，情况良好。")
+    assert (fact.value, fact.number, fact.unit) == (f"12{unit}", 12, unit)
+
+
+@pytest.mark.parametrize("unit", [u for u, kind in vocabulary().units.items() if kind == "time"])
+def test_a_duration_below_a_thousand_is_a_figure(unit):
+    assert only(f"项目建设仅用了3{unit}，进展顺利。").value == f"3{unit}"
+
+
+def test_a_year_is_a_date_not_a_duration():
+    assert facts_of("2024年，园区召开大会；2022年6月，成立党委；6月18日开展活动。") == []
+
+
+def test_wan_and_yi_give_the_number_in_base_units():
+    facts = {f.value: f for f in facts_of("走访企业2.5万户，投资13.7亿元，产值3000万元，面积6.67万平方公里。")}
+    assert (facts["2.5万户"].number, facts["2.5万户"].unit) == (25_000, "户")
+    assert (facts["13.7亿元"].number, facts["13.7亿元"].unit) == (1_370_000_000, "元")
+    assert facts["3000万元"].number == 30_000_000
+    assert (facts["6.67万平方公里"].number, facts["6.67万平方公里"].unit) == (66_700, "平方公里")
+
+
+def test_a_decimal_percentage_keeps_its_decimals():
+    fact = only("企业党组织覆盖率达95.9%。")
+    assert (fact.value, fact.number, fact.unit, fact.kind) == ("95.9%", 95.9, "%", "percent")
+
+
+def test_thousands_separators_are_read():
+    assert only("累计服务群众1,250人次。").number == 1250
+
+
+@pytest.mark.parametrize("inner", vocabulary().inner_qualifiers)
+def test_a_qualifier_inside_the_figure_stays_in_its_value(inner):
+    fact = only(f"累计解决各类问题300{inner}项。")
+    assert (fact.value, fact.qualifier, fact.number) == (f"300{inner}项", inner, 300)
+
+
+@pytest.mark.parametrize("prefix", vocabulary().prefix_qualifiers)
+def test_a_qualifier_before_the_figure_is_kept_apart_from_its_value(prefix):
+    fact = only(f"园区为{prefix}900名职工办理了社保。")
+    assert (fact.value, fact.qualifier, fact.text) == ("900名", prefix, f"{prefix}900名")
+
+
+def test_a_qualifier_after_the_unit_is_kept_apart_from_its_value():
+    fact = only("每年供应良种牦牛900头以上，带动牧民增收。")
+    assert (fact.value, fact.qualifier, fact.text) == ("900头", "以上", "900头以上")
+
+
+def test_a_threshold_inside_a_noun_phrase_is_not_a_figure():
+    assert facts_of("实现50人以上企业党组织全覆盖。") == []
+
+
+def test_round_chinese_estimates_are_figures():
+    facts = {f.text: f for f in facts_of("开展活动百余场次，提供服务近百项，聚集数千家企业。")}
+    assert facts["百余场次"].number == 100 and facts["百余场次"].qualifier == "余"
+    assert (facts["近百项"].value, facts["近百项"].qualifier) == ("百项", "近")
+    assert facts["数千家"].number == 1000
+
+
+def test_plain_chinese_numerals_are_words_not_figures():
+    assert facts_of("统筹三个村党支部，建设万头牦牛养殖基地，经过十多年发展。") == []
+
+
+def test_chinese_numerals_are_read_as_numbers():
+    numerals = ("十", "二十", "百", "三千五百", "十万", "两百")
+    assert [chinese_number(t) for t in numerals] == [10, 20, 100, 3500, 100_000, 200]
+
+
+def test_consecutive_years_are_a_duration_with_what_lasted():
+    fact = only("该企业连续4年被评为全省服务业企业50强。")
+    assert (fact.value, fact.qualifier, fact.kind) == ("4年", "连续", "time")
+    assert "被评为" in fact.label
+
+
+def test_an_ordinal_is_a_rank():
+    fact = only("园区在全国综合评价中位列第31名。")
+    assert (fact.value, fact.number, fact.kind) == ("第31名", 31, "rank")
+
+
+def test_a_rate_per_year_keeps_its_period():
+    fact = only("一期建设40万吨/年高纯度金属硅。")
+    assert (fact.value, fact.number, fact.unit) == ("40万吨/年", 400_000, "吨/年")
+
+
+def test_numbers_in_names_and_titles_are_not_figures():
+    assert facts_of("开展“4项行动”，建立“3张清单”，入选《2024年度百强名单》。") == []
+
+
+def test_a_quoted_statement_keeps_its_figures():
+    fact = only("“我们统筹150名党员干部组建专项工作组，逐企核查。”负责人说。")
+    assert fact.value == "150名"
+
+
+# -- labels -------------------------------------------------------------------------
+
+
+def test_the_label_after_a_count_ends_where_the_sentence_goes_on():
+    assert only("该园区已集聚81家重点企业相继成立党组织。").label == "重点企业"
+
+
+def test_the_label_before_a_figure_starts_after_the_verb():
+    assert only("目前，园区拥有省级以上创新平台112个。").label == "省级以上创新平台"
+
+
+def test_money_is_labelled_by_what_it_measures():
+    assert only("今年以来，产业规模达77亿元。").label == "产业规模"
+
+
+def test_a_rate_is_labelled_without_the_linking_verb():
+    assert only("规模以上企业占比达72.1%。").label == "规模以上企业占比"
+
+
+def test_events_keep_the_action_they_count():
+    assert only("园区干部累计走访企业3000余次。").label == "走访企业"
+
+
+def test_a_figure_right_after_another_counts_the_same_thing():
+    first, second = facts_of("覆盖群众1214户6847人。")
+    assert first.label == second.label == "覆盖群众"
+
+
+def test_a_label_does_not_start_with_the_park_doing_the_counting():
+    facts = extract_facts([Article("T-1", "t", "t", park="兰州新区",
+                                   paragraphs=[Paragraph(1, "今年兰州新区引进实施项目65个。")])],
+                          Registry.from_toml(CORPUS / REGISTRY_FILE))
+    assert facts[0].label == "引进实施项目"
+
+
+def test_a_short_quoted_name_stays_whole_in_a_label():
+    assert only("精准确定“三有”企业402家。").label == "“三有”企业"
+
+
+# -- companies -------------------------------------------------------------------------
+
+
+def test_a_figure_about_a_company_names_the_company():
+    facts = facts_of("园区企业兰州某某基因技术有限公司（以下简称“某某基因”）投产。",
+                     "今年年初，某某基因投资2亿元建设生产基地。")
+    assert facts[0].company == "兰州某某基因技术有限公司"
+    assert facts[0].label == "投资"
+
+
+def test_a_company_listed_as_an_example_does_not_own_the_figure():
+    facts = facts_of("甘肃某某能源有限公司党支部书记介绍。", "甘肃某某、乙丙材料等7家企业跻身50强。")
+    assert facts[0].company == ""
+
+
+def test_the_company_a_sentence_points_back_to_owns_its_figures():
+    facts = facts_of("刘某生物科技有限公司是园区的一家企业。目前，该公司获得国内外67项专利权。")
+    assert facts[0].company == "刘某生物科技有限公司"
+
+
+def test_park_figures_have_no_company():
+    assert only("园区拥有高新技术企业605家。").company == ""
+
+
+# -- the real corpus ---------------------------------------------------------------------
+
+
+def test_every_figure_is_written_in_the_sentence_it_cites(corpus_facts):
+    assert corpus_facts
+    for fact in corpus_facts:
+        assert fact.value in fact.sentence and fact.text in fact.sentence, fact
+
+
+def test_every_figure_belongs_to_a_park_and_a_paragraph(corpus_facts):
+    assert all(f.park and f.article_id and f.paragraph >= 1 for f in corpus_facts)
+
+
+def test_nothing_comes_from_the_advertisement(corpus_facts):
+    assert not [f for f in corpus_facts if "0851" in f.sentence or "招商热线" in f.sentence]
+
+
+def test_every_figure_has_a_label(corpus_facts):
+    assert [f for f in corpus_facts if not f.label] == []
+
+
+def test_every_article_with_a_park_reports_figures(corpus_facts):
+    parks = {f.park for f in corpus_facts}
+    assert {"兰州高新区", "兰州新区", "靖远县", "夏河县", "徐州高新区", "昆山高新区"} <= parks
+
+
+# -- ordering and text -------------------------------------------------------------------------
+
+
+def test_headline_figures_come_first(corpus_facts):
+    for park in {f.park for f in corpus_facts}:
+        ranks = [headline_rank(f) for f in facts_for(park, corpus_facts)]
+        assert ranks == sorted(ranks), park
+
+
+def test_a_parks_own_figures_come_before_its_companies_in_a_topic():
+    facts = facts_of("某某能源有限公司营业收入达到42.3亿元。", "园区产业规模达77亿元。")
+    assert [f.value for f in facts_for("测试高新区", facts)] == ["77亿元", "42.3亿元"]
+
+
+def test_enterprises_come_before_other_counts():
+    facts = facts_of("建成标准化养殖基地7个，拥有高新技术企业605家。")
+    assert facts_for("测试高新区", facts)[0].value == "605家"
+
+
+def _ok(name: str) -> Resolution:
+    return Registry.from_toml(CORPUS / REGISTRY_FILE).resolve(name)
+
+
+def test_stats_text_shows_each_figure_with_its_source(corpus_facts):
+    res = _ok("兰州新区")
+    text = render_stats_text(res, facts_for("兰州新区", corpus_facts))
+    assert "兰州新区" in text and "402家" in text and "001-1" in text
+
+
+def test_stats_text_pages_a_long_list(corpus_facts):
+    facts = facts_for("兰州高新区", corpus_facts)
+    page = render_stats_text(_ok("兰州高新区"), facts, start=5, count=5)
+    assert "第 6–10 条" in page and f"共 {len(facts)} 条" in page
+    assert facts[5].text in page and facts[0].text not in page.split("\n", 1)[1].split("\n")[0]
+
+
+def test_stats_text_for_an_ambiguous_name_offers_the_choices():
+    text = render_stats_text(_ok("兰州"), [])
+    assert "兰州高新区" in text and "兰州新区" in text
+
+
+def test_a_qualifier_before_wan_or_yi_stays_in_the_value():
+    fact = only("协调企业融资1000余万元。")
+    assert (fact.value, fact.number, fact.unit, fact.qualifier) == ("1000余万元", 10_000_000, "元", "余")
