@@ -16,3 +16,7 @@ SEEDS = ROOT / "seeds"
 @pytest.fixture(scope="session")
 def engine() -> Engine:
     return Engine.load(CORPUS)
+
+
+# Telegram: the fake Bot API server and the bot running against it (tests/telegram_fixtures.py).
+from tests.telegram_fixtures import alice, bot, fake, group  # noqa: E402, F401

@@ -1,0 +1,97 @@
+"""Latency from a user's message to the bot's reply, through HTTP, as a user would feel it.
+
+Runs `python -m bot serve` as a separate process against the fake Bot API
+server (tests/fakebot.py) on 127.0.0.1 and measures, for each question, the
+time from the moment the message is queued for the bot (as if the user had
+just pressed send) to the moment the bot's sendMessage reaches the server:
+long-polling delivery, the engine, rendering and the HTTP reply.
+
+Two loads: one chat asking questions one after another, and many chats at
+once (each waiting for its answer before asking the next question).
+
+    .venv/bin/python benchmarks/telegram_latency.py [--single 100] [--chats 50] [--per-chat 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.fakebot import TOKEN, FakeBotApi  # noqa: E402
+
+QUESTIONS = [
+    "兰州高新区有多少家高新技术企业？",
+    "泸州高新区有哪些产业链？",
+    "贵阳高新区如何发展数字经济？",
+    "昆山高新区怎样开展党建工作？",
+    "兰州新区的产业集群有哪些？",
+    "夏河县怎样以党建引领产业发展？",
+    "徐州高新区的红色引擎是什么？",
+    "今天天气怎么样？",
+]
+
+
+async def ask(fake: FakeBotApi, user_id: int, question: str) -> float:
+    user = fake.user(user_id)
+    started = time.perf_counter()
+    fake.post_message(fake.private_chat(user), user, question)
+    await fake.next_reply(user_id, timeout=60)
+    return time.perf_counter() - started
+
+
+async def one_chat(fake: FakeBotApi, count: int) -> list[float]:
+    return [await ask(fake, 10_000, QUESTIONS[i % len(QUESTIONS)]) for i in range(count)]
+
+
+async def many_chats(fake: FakeBotApi, chats: int, per_chat: int) -> tuple[list[float], float]:
+    async def chat(n: int) -> list[float]:
+        return [await ask(fake, 20_000 + n, QUESTIONS[(n + i) % len(QUESTIONS)]) for i in range(per_chat)]
+
+    started = time.perf_counter()
+    samples = await asyncio.gather(*(chat(n) for n in range(chats)))
+    return [s for chat_samples in samples for s in chat_samples], time.perf_counter() - started
+
+
+def summary(label: str, samples: list[float], wall: float | None = None) -> str:
+    ms = sorted(s * 1000 for s in samples)
+    p95 = statistics.quantiles(ms, n=100)[94] if len(ms) >= 2 else ms[0]
+    line = f"{label:<24} n={len(ms):<4} median {statistics.median(ms):6.1f} ms  p95 {p95:6.1f} ms  max {ms[-1]:6.1f} ms"
+    if wall:
+        line += f"   {len(ms) / wall:6.1f} replies/s"
+    return line
+
+
+async def main(args: argparse.Namespace) -> int:
+    async with FakeBotApi() as fake:
+        env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": fake.base_url,
+               "RATE_LIMIT_PER_MINUTE": "1000000", "LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT)}
+        env.pop("TELEGRAM_WEBHOOK_URL", None)
+        bot = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "serve", cwd=ROOT, env=env)
+        try:
+            await one_chat(fake, 5)  # warm-up: start-up, first connections, first engine calls
+            single = await one_chat(fake, args.single)
+            concurrent, wall = await many_chats(fake, args.chats, args.per_chat)
+        finally:
+            bot.send_signal(signal.SIGTERM)
+            await bot.wait()
+    print(f"bot process vs fake Bot API on 127.0.0.1 ({os.cpu_count()} CPUs, Python {sys.version.split()[0]})")
+    print(summary("1 chat, sequential", single))
+    print(summary(f"{args.chats} chats, concurrent", concurrent, wall))
+    return 0
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--single", type=int, default=100, help="questions asked in one chat, one after another")
+    parser.add_argument("--chats", type=int, default=50, help="chats asking at the same time")
+    parser.add_argument("--per-chat", type=int, default=10, help="questions each of those chats asks")
+    sys.exit(asyncio.run(main(parser.parse_args())))

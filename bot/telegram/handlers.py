@@ -1,0 +1,318 @@
+"""Telegram handlers: each turns an update into one call of the engine and the result into a view.
+
+State kept between messages is only what the buttons need: recent answers
+per chat (for 「更多结果」 and 「原文」), under a short id so callback data
+stays small.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import logging
+import re
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+
+from telegram import InlineKeyboardMarkup, InlineQueryResultsButton, Message, MessageEntity, Update
+from telegram.constants import ChatType
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.answer import Answer
+from bot.engine import Engine
+from bot.settings import Settings
+from bot.telegram import views
+from bot.telegram.delivery import edit, send
+from bot.telegram.limits import RateLimit
+
+log = logging.getLogger(__name__)
+Context = ContextTypes.DEFAULT_TYPE
+Handler = Callable[[Update, Context], Awaitable[None]]
+
+EXAMPLES = ("兰州高新区有多少家高新技术企业？", "泸州高新区有哪些产业链？", "贵阳高新区如何发展数字经济？")
+MAX_QUESTION = 500
+PAGES = 3  # an answer keeps top_k × PAGES hits for 「更多结果」
+KEPT_ANSWERS = 50  # per chat; older buttons answer 「已过期」
+
+
+def _engine(context: Context) -> Engine:
+    return context.bot_data["engine"]
+
+
+def _settings(context: Context) -> Settings:
+    return context.bot_data["settings"]
+
+
+def _quote(update: Update) -> int | None:
+    """In groups a reply quotes the question, so it is clear whom the bot answers."""
+    message = update.effective_message
+    return message.message_id if message and update.effective_chat.type != ChatType.PRIVATE else None
+
+
+async def _reply(update: Update, context: Context, markup: str, keyboard: InlineKeyboardMarkup | None = None) -> None:
+    await send(context.bot, update.effective_chat.id, markup, keyboard, _quote(update))
+
+
+def limited(handler: Handler) -> Handler:
+    """Handlers that cost an engine call count against the user's rate limit."""
+
+    @functools.wraps(handler)
+    async def wrapper(update: Update, context: Context) -> None:
+        limit: RateLimit = context.bot_data["rate_limit"]
+        user = update.effective_user
+        if user is None or limit.allow(user.id):
+            return await handler(update, context)
+        if update.callback_query:
+            await update.callback_query.answer(views.SLOW_DOWN, show_alert=True)
+        elif update.inline_query:
+            await update.inline_query.answer([], cache_time=0)
+        elif limit.first_refusal(user.id):
+            await _reply(update, context, views.SLOW_DOWN)
+
+    return wrapper
+
+
+# -- questions -------------------------------------------------------------------------------------
+
+
+def _remember(context: Context, answer: Answer) -> str:
+    answers: OrderedDict[str, Answer] = context.chat_data.setdefault("answers", OrderedDict())
+    context.chat_data["seq"] = sid = context.chat_data.get("seq", 0) + 1
+    answers[f"{sid:x}"] = answer
+    while len(answers) > KEPT_ANSWERS:
+        answers.popitem(last=False)
+    return f"{sid:x}"
+
+
+async def answer_question(update: Update, context: Context, question: str) -> None:
+    note = ""
+    if len(question) > MAX_QUESTION:
+        note = f"<i>问题太长（{len(question)} 字），我只按前 {MAX_QUESTION} 字查找。</i>\n\n"
+        question = question[:MAX_QUESTION]
+    top_k = _settings(context).top_k
+    answer = _engine(context).ask(question, top_k * PAGES)
+    sid = _remember(context, answer) if answer.found else ""
+    text, keyboard = views.answer_view(answer, sid, 0, top_k)
+    await _reply(update, context, note + text, keyboard)
+
+
+@limited
+async def private_text(update: Update, context: Context) -> None:
+    await answer_question(update, context, update.message.text)
+
+
+@limited
+async def ask(update: Update, context: Context) -> None:
+    question = " ".join(context.args or [])
+    if not question:
+        await _reply(update, context, "用法：/ask 问题，例如 /ask 兰州高新区有多少家高新技术企业？")
+        return
+    await answer_question(update, context, question)
+
+
+@limited
+async def group_text(update: Update, context: Context) -> None:
+    mention = re.compile(rf"@{re.escape(context.bot.username)}\b", re.IGNORECASE)
+    question = mention.sub(" ", update.message.text).strip()
+    if not question:
+        await _reply(update, context, f"请在 @{html.escape(context.bot.username)} 后面写上问题。")
+        return
+    await answer_question(update, context, question)
+
+
+class AddressedToBot(filters.MessageFilter):
+    """In groups the bot speaks only when spoken to: an @mention, or a reply to one of its messages."""
+
+    def filter(self, message: Message) -> bool:
+        bot = message.get_bot()
+        replied = message.reply_to_message
+        if replied and replied.from_user and replied.from_user.id == bot.id:
+            return True
+        mentions = message.parse_entities([MessageEntity.MENTION, MessageEntity.TEXT_MENTION])
+        return any(text.lower() == f"@{bot.username}".lower() or (e.user and e.user.id == bot.id)
+                   for e, text in mentions.items())
+
+
+async def not_text(update: Update, context: Context) -> None:
+    await _reply(update, context, views.NOT_TEXT)
+
+
+async def unknown_command(update: Update, context: Context) -> None:
+    command = update.message.text.split()[0]
+    await _reply(update, context, f"不认识的命令 {html.escape(command)}。输入 /help 查看用法。")
+
+
+# -- commands --------------------------------------------------------------------------------------
+
+
+async def start(update: Update, context: Context) -> None:
+    await _reply(update, context, views.WELCOME, views.examples_keyboard(EXAMPLES))
+
+
+async def help_command(update: Update, context: Context) -> None:
+    await _reply(update, context, views.help_text(context.bot.username))
+
+
+@limited
+async def parks(update: Update, context: Context) -> None:
+    await _reply(update, context, *views.parks_view(_engine(context)))
+
+
+@limited
+async def park(update: Update, context: Context) -> None:
+    name = " ".join(context.args or [])
+    if not name:
+        text, keyboard = views.parks_view(_engine(context))
+        await _reply(update, context, "用法：/park 园区名称，例如 /park 泸州高新区\n\n" + text, keyboard)
+        return
+    await _reply(update, context, *views.park_view(_engine(context), name, *_engine(context).stats(name)))
+
+
+@limited
+async def stats(update: Update, context: Context) -> None:
+    name = " ".join(context.args or [])
+    if not name:
+        await _reply(update, context, "用法：/stats 园区名称，例如 /stats 兰州新区")
+        return
+    await _reply(update, context, *views.stats_view(_engine(context), name, *_engine(context).stats(name), 0))
+
+
+# -- buttons ---------------------------------------------------------------------------------------
+
+
+def _stored(context: Context, sid: str) -> Answer | None:
+    return context.chat_data.get("answers", {}).get(sid)
+
+
+@limited
+async def more_button(update: Update, context: Context) -> None:
+    sid, start_at = context.match.group(1), int(context.match.group(2))
+    answer = _stored(context, sid)
+    if answer is None:
+        await update.callback_query.answer(views.EXPIRED, show_alert=True)
+        return
+    await update.callback_query.answer()
+    await edit(update.callback_query, *views.answer_view(answer, sid, start_at, _settings(context).top_k))
+
+
+@limited
+async def paragraph_button(update: Update, context: Context) -> None:
+    answer = _stored(context, context.match.group(1))
+    i = int(context.match.group(2))
+    if answer is None or i >= len(answer.hits):
+        await update.callback_query.answer(views.EXPIRED, show_alert=True)
+        return
+    await update.callback_query.answer()
+    await send(context.bot, update.effective_chat.id, views.paragraph_view(_engine(context), answer.hits[i],
+                                                                           answer.terms))
+
+
+@limited
+async def example_button(update: Update, context: Context) -> None:
+    await update.callback_query.answer()
+    await answer_question(update, context, EXAMPLES[int(context.match.group(1)) % len(EXAMPLES)])
+
+
+@limited
+async def parks_button(update: Update, context: Context) -> None:
+    await update.callback_query.answer()
+    await edit(update.callback_query, *views.parks_view(_engine(context)))
+
+
+def _park_name(context: Context) -> str | None:
+    parks_list = _engine(context).parks()
+    i = int(context.match.group(1))
+    return parks_list[i].name if i < len(parks_list) else None
+
+
+@limited
+async def park_button(update: Update, context: Context) -> None:
+    name = _park_name(context)
+    if name is None:
+        await update.callback_query.answer(views.EXPIRED, show_alert=True)
+        return
+    await update.callback_query.answer()
+    await edit(update.callback_query, *views.park_view(_engine(context), name, *_engine(context).stats(name)))
+
+
+@limited
+async def stats_button(update: Update, context: Context) -> None:
+    name = _park_name(context)
+    if name is None:
+        await update.callback_query.answer(views.EXPIRED, show_alert=True)
+        return
+    await update.callback_query.answer()
+    page = int(context.match.group(2))
+    await edit(update.callback_query, *views.stats_view(_engine(context), name, *_engine(context).stats(name), page))
+
+
+async def stale_button(update: Update, context: Context) -> None:
+    await update.callback_query.answer(views.EXPIRED, show_alert=True)
+
+
+# -- inline mode -----------------------------------------------------------------------------------
+
+
+@limited
+async def inline_query(update: Update, context: Context) -> None:
+    question = update.inline_query.query.strip()[:MAX_QUESTION]
+    if not question:
+        await update.inline_query.answer([], cache_time=0)
+        return
+    answer = _engine(context).ask(question, _settings(context).top_k)
+    private = InlineQueryResultsButton(text="没有找到？在私聊中提问", start_parameter="inline")
+    await update.inline_query.answer(views.inline_results(answer), cache_time=300, button=private)
+
+
+# -- errors ----------------------------------------------------------------------------------------
+
+
+async def on_error(update: object, context: Context) -> None:
+    """Log the failure, tell the user something went wrong, and tell the admins what."""
+    log.error("update %s failed", getattr(update, "update_id", None), exc_info=context.error)
+    if isinstance(update, Update) and update.effective_chat:
+        try:
+            await context.bot.send_message(update.effective_chat.id, views.SORRY)
+        except TelegramError as err:
+            log.warning("could not tell the user about the failure: %s", err)
+    for admin in _settings(context).admin_user_ids:
+        try:
+            detail = f"出错：{type(context.error).__name__}: {context.error}".replace(context.bot.token, "<redacted>")
+            await context.bot.send_message(admin, detail[:1000])
+        except TelegramError as err:
+            log.warning("could not notify admin %s: %s", admin, err)
+
+
+def register(app: Application) -> None:
+    private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+    groups = filters.ChatType.GROUPS & filters.UpdateType.MESSAGE
+    app.add_handlers([
+        CommandHandler("start", start),
+        CommandHandler("help", help_command),
+        CommandHandler("ask", ask),
+        CommandHandler("parks", parks),
+        CommandHandler("park", park),
+        CommandHandler("stats", stats),
+        MessageHandler(private & filters.COMMAND, unknown_command),
+        MessageHandler(private & filters.TEXT, private_text),
+        MessageHandler(private, not_text),
+        MessageHandler(groups & filters.TEXT & ~filters.COMMAND & AddressedToBot(), group_text),
+        CallbackQueryHandler(more_button, pattern=r"^more:(\w+):(\d+)$"),
+        CallbackQueryHandler(paragraph_button, pattern=r"^para:(\w+):(\d+)$"),
+        CallbackQueryHandler(example_button, pattern=r"^ex:(\d+)$"),
+        CallbackQueryHandler(parks_button, pattern=r"^parks$"),
+        CallbackQueryHandler(park_button, pattern=r"^park:(\d+)$"),
+        CallbackQueryHandler(stats_button, pattern=r"^stats:(\d+):(\d+)$"),
+        CallbackQueryHandler(stale_button),
+        InlineQueryHandler(inline_query),
+    ])
+    app.add_error_handler(on_error)

@@ -1,0 +1,265 @@
+"""What the bot shows in Telegram: HTML text and the buttons under it.
+
+Every view is a pure function of core results, so the handlers stay a few
+lines and the rules Telegram enforces live here: all corpus and user text is
+escaped, callback data is short ASCII (never a question or a park name, which
+could pass 64 bytes), and a message never passes 4096 characters.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+)
+from telegram.constants import InlineKeyboardButtonLimit, MessageLimit, ParseMode
+
+from bot.answer import Answer, Hit, bold_terms, render_html
+from bot.engine import Engine
+from bot.parks import Park, Resolution
+from bot.stats import Fact
+from bot.stats import excerpt as fact_excerpt
+
+View = tuple[str, InlineKeyboardMarkup | None]
+MAX_MESSAGE = MessageLimit.MAX_TEXT_LENGTH
+MAX_DATA = InlineKeyboardButtonLimit.MAX_CALLBACK_DATA
+FACTS_PER_PAGE = 5
+HEADLINE_FACTS = 3
+_TAG = re.compile(r"<[^>]*>")
+
+WELCOME = ("你好！我是<b>园区党建问答</b>机器人：回答关于高新区、国家级新区和县域党建与产业发展的问题，"
+           "每个回答都摘自新闻报道原文，并注明出处。\n\n直接输入你的问题，或点一个例子试试：")
+
+
+def help_text(username: str) -> str:
+    return ("<b>怎么用</b>\n"
+            "直接发送问题，例如：兰州高新区有多少家高新技术企业？\n"
+            "回答下方的「更多结果」显示后面的段落，「原文」显示整段原文及上下文。\n\n"
+            "/parks — 收录的园区和地区\n"
+            "/park 名称 — 园区概况，例如 /park 泸州高新区\n"
+            "/stats 名称 — 园区的统计数据及出处\n"
+            "/ask 问题 — 在群组中提问（也可以 @我 或回复我的消息）\n\n"
+            f"在任意聊天的输入框里键入 @{esc(username)} 和问题，可以直接把答案发到那个聊天。")
+
+
+NOT_TEXT = "我只能读懂文字问题。请直接输入问题，例如：兰州高新区有多少家高新技术企业？"
+SORRY = "抱歉，处理你的消息时出了点问题，请稍后再试。"
+EXPIRED = "这条结果已过期，请重新提问。"
+SLOW_DOWN = "你发得太快了，请稍等一分钟再问。"
+
+
+# -- small helpers -------------------------------------------------------------------------------
+
+
+def esc(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def button(label: str, *parts: object) -> InlineKeyboardButton:
+    """A button whose callback data is `parts` joined by ':'; data over 64 bytes is a bug, caught here."""
+    data = ":".join(str(p) for p in parts)
+    if not 1 <= len(data.encode()) <= MAX_DATA:
+        raise ValueError(f"callback data over {MAX_DATA} bytes: {data!r}")
+    return InlineKeyboardButton(label, callback_data=data)
+
+
+def rows(buttons: list[InlineKeyboardButton], width: int) -> list[list[InlineKeyboardButton]]:
+    return [buttons[i:i + width] for i in range(0, len(buttons), width)]
+
+
+def plain_text(markup: str) -> str:
+    """The text a reader sees, for resending when Telegram refuses the HTML."""
+    return html.unescape(_TAG.sub("", markup))
+
+
+def visible_len(markup: str) -> int:
+    """Length as Telegram counts it: after entity parsing, in UTF-16 code units."""
+    return len(plain_text(markup).encode("utf-16-le")) // 2
+
+
+def _cut_plain(text: str, limit: int) -> list[str]:
+    """Plain text in pieces of at most `limit` UTF-16 units, cut at a line break when there is one."""
+    pieces = []
+    while visible_len(esc(text)) > limit:
+        cut = limit
+        while visible_len(esc(text[:cut])) > limit:
+            cut -= 1
+        newline = text.rfind("\n", 0, cut)
+        cut = newline + 1 if newline > cut // 2 else cut
+        pieces.append(text[:cut])
+        text = text[cut:]
+    return [*pieces, text]
+
+
+def split_html(markup: str, limit: int = MAX_MESSAGE) -> list[str]:
+    """Messages of at most `limit` visible characters, cut only between blocks so no tag is cut in half.
+
+    Views separate blocks with a blank line and never put one inside a tag; a
+    single block longer than a message is sent as escaped plain text.
+    """
+    chunks: list[str] = []
+    current = ""
+    for block in markup.split("\n\n"):
+        if visible_len(block) > limit:
+            chunks += [current] if current else []
+            current = ""
+            chunks += [esc(piece) for piece in _cut_plain(plain_text(block), limit)]
+            continue
+        candidate = f"{current}\n\n{block}" if current else block
+        if visible_len(candidate) <= limit:
+            current = candidate
+        else:
+            chunks.append(current)
+            current = block
+    return [c for c in [*chunks, current] if c.strip()] or [markup]
+
+
+# -- answers ---------------------------------------------------------------------------------------
+
+
+def answer_view(answer: Answer, sid: str, start: int, per_page: int) -> View:
+    """One page of hits; 「原文」 for each, 「更多结果」 while there are more."""
+    text = render_html(answer, start, per_page)
+    if not answer.found or not answer.hits:
+        return text, None
+    shown = answer.hits[start:start + per_page]
+    originals = [button(f"原文 {hit.rank}", "para", sid, start + i) for i, hit in enumerate(shown)]
+    nav = []
+    if start > 0:
+        nav.append(button("上一页", "more", sid, max(0, start - per_page)))
+    if start + per_page < len(answer.hits):
+        nav.append(button("更多结果", "more", sid, start + per_page))
+    return text, InlineKeyboardMarkup([originals, nav] if nav else [originals])
+
+
+def paragraph_view(engine: Engine, hit: Hit, terms: list[str]) -> str:
+    """The whole paragraph a hit came from, in its article, between its neighbours."""
+    article = engine.article(hit.article_id)
+    title = article.title if article else hit.title
+    total = len(article.paragraphs) if article else hit.paragraph
+    where = "图片说明" if hit.caption else f"第{hit.paragraph}段（共{total}段）"
+    blocks = [f"<b>《{esc(title)}》</b>\n<i>{esc(hit.park or '未归属')} · {where}</i>"]
+    before = engine.paragraph(hit.article_id, hit.paragraph - 1)
+    after = engine.paragraph(hit.article_id, hit.paragraph + 1)
+    if before:
+        blocks.append(esc(before.text))
+    blocks.append(f"<blockquote>{bold_terms(hit.text, terms, esc)}</blockquote>")
+    if after:
+        blocks.append(esc(after.text))
+    return "\n\n".join(blocks)
+
+
+def inline_results(answer: Answer) -> list[InlineQueryResultArticle]:
+    """One result per hit; choosing it posts the question, the excerpt and its source in that chat."""
+    results = []
+    for i, hit in enumerate(answer.hits):
+        body = f"<b>问：</b>{esc(answer.query.strip())}\n\n{render_html(answer, i, 1)}"
+        results.append(InlineQueryResultArticle(
+            id=f"{hit.article_id}-{hit.paragraph}"[:64],
+            title=hit.excerpt[:60] + ("…" if len(hit.excerpt) > 60 else ""),
+            description=hit.source,
+            input_message_content=InputTextMessageContent(split_html(body)[0], parse_mode=ParseMode.HTML),
+        ))
+    return results
+
+
+def examples_keyboard(examples: tuple[str, ...]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[button(q, "ex", i)] for i, q in enumerate(examples)])
+
+
+# -- parks and figures -----------------------------------------------------------------------------
+
+
+def _park_buttons(engine: Engine, names: list[str]) -> list[InlineKeyboardButton]:
+    """Parks are referred to by their place in the registry: a name could pass 64 bytes."""
+    index = {p.name: i for i, p in enumerate(engine.parks())}
+    return [button(name, "park", index[name]) for name in names if name in index]
+
+
+def _place(park: Park) -> str:
+    return park.province + (park.city if park.city and park.city != park.province else "")
+
+
+def parks_view(engine: Engine) -> View:
+    """Every park and place covered, grouped by kind; each a button to its overview."""
+    parks = engine.parks()
+    kinds = list(dict.fromkeys(p.kind for p in parks))
+    blocks = [f"<b>收录的园区和地区</b>（{len(parks)} 个）点按钮查看概况："]
+    buttons: list[list[InlineKeyboardButton]] = []
+    for kind in kinds:
+        members = [p for p in parks if p.kind == kind]
+        names = "、".join(f"{esc(p.name)}（{esc(p.province)}）" for p in members)
+        blocks.append(f"<b>{esc(kind or '其他')}</b>\n{names}")
+        buttons += rows(_park_buttons(engine, [p.name for p in members]), 3)
+    return "\n\n".join(blocks), InlineKeyboardMarkup(buttons)
+
+
+def park_view(engine: Engine, query: str, res: Resolution, facts: list) -> View:
+    """A park's overview; for an ambiguous name the choices, for an unknown one suggestions and the list."""
+    if res.status == "ambiguous":
+        text = f"「{esc(query)}」可能指以下几个，请选择："
+        return text, InlineKeyboardMarkup(rows(_park_buttons(engine, res.candidates), 2))
+    if res.status != "ok" or res.park is None:
+        return unknown_view(engine, query, res)
+    park = res.park
+    index = [p.name for p in engine.parks()].index(park.name)
+    lines = [f"<b>{esc(park.name)}</b>", f"类型：{esc(park.kind)}", f"地区：{esc(_place(park))}"]
+    if park.aliases:
+        lines.append(f"又称：{esc('、'.join(park.aliases))}")
+    blocks = ["\n".join(lines)]
+    if park.articles:
+        titles = "\n".join(f"• 《{esc(a['title'])}》" for a in park.articles)
+        blocks.append(f"<b>相关文章（{len(park.articles)} 篇）</b>\n{titles}")
+    if facts:
+        headline = "\n".join(_fact_line(engine, i, f) for i, f in enumerate(facts[:HEADLINE_FACTS], start=1))
+        blocks.append(f"<b>主要数据</b>\n{headline}")
+    keyboard = [[button("统计数据", "stats", index, 0), button("全部园区", "parks")]]
+    return "\n\n".join(blocks), InlineKeyboardMarkup(keyboard)
+
+
+def unknown_view(engine: Engine, query: str, res: Resolution) -> View:
+    everything = "、".join(esc(p.name) for p in engine.parks())
+    text = f"没有找到「{esc(query)}」。"
+    if res.candidates:
+        text += f"你是不是要找：{esc('、'.join(res.candidates))}？"
+    text += f"\n\n目前收录的园区和地区：{everything}"
+    keyboard = rows(_park_buttons(engine, res.candidates), 3) + [[button("全部园区", "parks")]]
+    return text, InlineKeyboardMarkup(keyboard)
+
+
+def _fact_line(engine: Engine, n: int, fact: Fact) -> str:
+    """A figure in bold, the words around it, and where they come from."""
+    article = engine.article(fact.article_id)
+    source = f"《{article.title}》第{fact.paragraph}段" if article else f"第{fact.paragraph}段"
+    figure = getattr(fact, "text", "") or fact.value
+    company = getattr(fact, "company", "")
+    who = f"（{esc(company)}）" if company else ""
+    return (f"{n}. {esc(fact.label or '数据')}{who}：<b>{esc(figure)}</b>\n"
+            f"“{esc(fact_excerpt(fact))}”\n<i>—— {esc(source)}</i>")
+
+
+def stats_view(engine: Engine, query: str, res: Resolution, facts: list, page: int) -> View:
+    """A park's figures with their sources, FACTS_PER_PAGE to a page."""
+    if res.status != "ok" or res.park is None:
+        return park_view(engine, query, res, facts)
+    park = res.park
+    index = [p.name for p in engine.parks()].index(park.name)
+    back = button("概况", "park", index)
+    if not facts:
+        return f"暂时没有从文章中整理出<b>{esc(park.name)}</b>的统计数据。", InlineKeyboardMarkup([[back]])
+    pages = (len(facts) + FACTS_PER_PAGE - 1) // FACTS_PER_PAGE
+    page = min(max(page, 0), pages - 1)
+    shown = facts[page * FACTS_PER_PAGE:(page + 1) * FACTS_PER_PAGE]
+    head = f"<b>{esc(park.name)} · 统计数据</b>（共 {len(facts)} 条，第 {page + 1}/{pages} 页）"
+    body = "\n\n".join(_fact_line(engine, i, f) for i, f in enumerate(shown, start=page * FACTS_PER_PAGE + 1))
+    nav = []
+    if page > 0:
+        nav.append(button("上一页", "stats", index, page - 1))
+    if page + 1 < pages:
+        nav.append(button("下一页", "stats", index, page + 1))
+    return f"{head}\n\n{body}", InlineKeyboardMarkup([nav, [back]] if nav else [[back]])

@@ -1,0 +1,98 @@
+"""When Telegram pushes back: 429, refused HTML, time-outs, over-long text, and failures of our own."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.telegram.delivery import send
+from bot.telegram.views import SORRY
+from tests.telegram_fixtures import READ_TIMEOUT, running_bot
+
+QUESTION = "兰州高新区有多少家高新技术企业？"
+
+
+async def test_a_429_is_waited_out_for_retry_after_and_the_answer_still_arrives(bot, fake, alice):
+    fake.fail("sendMessage", retry_after=1)
+    started = time.monotonic()
+    reply = await alice.says(QUESTION)
+    assert "605家" in reply.text
+    assert time.monotonic() - started >= 1.0
+    assert [c.status for c in fake.calls_to("sendMessage")] == [429, 200]
+
+
+async def test_a_429_on_a_button_edit_is_retried(bot, fake, alice):
+    first = await alice.says(QUESTION)
+    fake.fail("editMessageText", retry_after=1)
+    second = await alice.presses(first, "更多结果")
+    assert second.text.startswith("4. ")
+    assert [c.status for c in fake.calls_to("editMessageText")] == [429, 200]
+
+
+async def test_html_that_telegram_refuses_is_resent_as_plain_text(bot, fake, alice):
+    fake.fail_parse("sendMessage")
+    reply = await alice.says(QUESTION)
+    assert "605家" in reply.text and "《兰州高新区探索党建与产业融合新路径》" in reply.text
+    assert "<b>" not in reply.html and reply.bold == []
+    assert [c.params.get("parse_mode") for c in fake.calls_to("sendMessage")] == ["HTML", None]
+
+
+async def test_a_timed_out_request_is_retried(bot, fake, alice):
+    fake.fail("sendMessage", delay=READ_TIMEOUT + 1)
+    reply = await alice.says(QUESTION)
+    assert "605家" in reply.text
+    assert fake.pending_replies(alice.chat["id"]) == 0
+
+
+async def test_a_timed_out_inline_answer_is_retried(bot, fake, alice):
+    fake.fail("answerInlineQuery", delay=READ_TIMEOUT + 1)
+    answer = await alice.types_inline(QUESTION)
+    assert len(answer["results"]) == 3
+
+
+async def test_a_failure_to_register_commands_is_logged_and_the_bot_still_serves(fake, engine, alice, caplog):
+    fake.fail("setMyCommands", status=500, description="Internal Server Error")
+    with caplog.at_level(logging.WARNING, logger="bot.telegram"):
+        async with running_bot(fake, engine):
+            reply = await alice.says(QUESTION)
+    assert "605家" in reply.text
+    assert any("commands" in r.getMessage() for r in caplog.records)
+
+
+async def test_an_error_in_a_handler_is_logged_and_the_user_is_told(bot, alice, engine, monkeypatch, caplog):
+    def broken(question: str, top_k: int = 3):
+        raise RuntimeError("index unavailable")
+
+    monkeypatch.setattr(engine, "ask", broken)
+    with caplog.at_level(logging.ERROR, logger="bot.telegram"):
+        reply = await alice.says(QUESTION)
+    assert reply.text == SORRY
+    assert any(r.exc_info and "index unavailable" in str(r.exc_info[1]) for r in caplog.records)
+
+
+async def test_admins_hear_about_errors(fake, engine, alice, monkeypatch):
+    admin = 4242
+    monkeypatch.setattr(engine, "ask", lambda *args: 1 / 0)
+    async with running_bot(fake, engine, admin_user_ids=[admin]):
+        await alice.says(QUESTION)
+        report = await fake.next_reply(admin)
+    assert "ZeroDivisionError" in report.text
+
+
+async def test_a_reply_over_4096_characters_is_split_into_valid_messages_buttons_on_the_last(bot, fake, alice):
+    paragraph = "<b>兰州高新区</b>" + "党建引领产业发展。" * 60
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("更多结果", callback_data="more:1:3")]])
+    await send(bot.bot, alice.chat["id"], "\n\n".join([paragraph] * 12), keyboard)
+    first, second = await alice.next_reply(), await alice.next_reply()
+    assert len(first.text) <= 4096 and len(second.text) <= 4096
+    assert first.bold[0] == "兰州高新区" and first.buttons == {}
+    assert second.buttons == {"更多结果": "more:1:3"}
+    assert fake.pending_replies(alice.chat["id"]) == 0
+
+
+async def test_one_paragraph_over_4096_characters_is_sent_as_plain_text_pieces(bot, fake, alice):
+    await send(bot.bot, alice.chat["id"], "<i>" + "长" * 5000 + "</i>")
+    first, second = await alice.next_reply(), await alice.next_reply()
+    assert len(first.text) + len(second.text) == 5000
