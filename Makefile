@@ -28,6 +28,8 @@ build: setup
 bench: setup
 	$(PY) benchmarks/retrieval.py
 	$(PY) benchmarks/speed.py
+	$(PY) benchmarks/stats_recall.py
+	$(PY) benchmarks/telegram_latency.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

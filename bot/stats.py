@@ -7,7 +7,7 @@ words around it, and lists the headline ones first. Its vocabulary — units,
 qualifiers, the words that end a label — lives in corpus/units.txt and
 corpus/stat_words.toml, so it grows without code changes.
 
-Conventions (see docs/parks.md):
+Conventions (see the README, "Parks and their statistics"):
   value      the figure as written, from its number to its unit, with a qualifier that
              sits inside it (「300余项」「2.5万户」「第31名」) but without one before or
              after it (「近900名」 → 「900名」, qualifier 「近」); `text` keeps the whole phrase

@@ -42,7 +42,7 @@ COMMANDS = [
 ]
 EXIT_OK, EXIT_ERROR, EXIT_CONFIG = 0, 1, 2
 # Updates handled at once. The engine is synchronous and fast, so concurrency only overlaps the waits for
-# Telegram's answers; more of it lets new questions delay the replies to earlier ones (see docs/telegram.md).
+# Telegram's answers; more of it lets new questions delay the replies to earlier ones (see the README, "Latency").
 CONCURRENT_UPDATES = 16
 
 
