@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from bot.text import split_sentences
 
 EXCERPT_MAX = 150
+NEIGHBOUR_SHARE = 0.3
 _NUMBER = re.compile(
     r"[0-9]|[一二两三四五六七八九十百千万]+(?:余|多)?[个家名项条户人次年]|[百千万]余?[个家名项条户人次]"
 )
@@ -89,7 +90,9 @@ def excerpt(text: str, weights: dict[str, float], wants_number: bool = False, na
     chosen = sentences[best].strip()
     if len(chosen) > limit:
         return _trim(chosen, weights, wants_number, names, limit)
-    neighbours = [i for i in (best + 1, best - 1) if 0 <= i < len(sentences) and scores[i] > 0]
+    # A neighbour joins only if it answers part of the question too, not one shared word.
+    neighbours = [i for i in (best + 1, best - 1)
+                  if 0 <= i < len(sentences) and scores[i] > 0 and scores[i] >= NEIGHBOUR_SHARE * scores[best]]
     for i in sorted(neighbours, key=lambda i: (not (explains and i == best + 1), -scores[i])):
         pair = sentences[min(i, best)].strip() + sentences[max(i, best)].strip()
         if len(pair) <= limit:

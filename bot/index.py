@@ -8,6 +8,7 @@ articles use. Ranking is rank-bm25's Okapi BM25 with one change to its IDF
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from collections.abc import Iterable
@@ -20,6 +21,7 @@ from rank_bm25 import BM25Okapi
 
 from bot.text import arabic_numerals, fold_width
 
+jieba.setLogLevel(logging.WARNING)  # its dictionary-loading chatter is not for users of the console chat
 _TOKEN_OK = re.compile(r"[\u4e00-\u9fff0-9a-z]")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 
