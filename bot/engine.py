@@ -19,6 +19,8 @@ from bot.parks import Park, Registry, Resolution
 from bot.text import normalize_query
 
 MAX_QUESTION = 500
+_HAS_WORDS = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]")
+_CJK_WORD = re.compile(r"^[\u4e00-\u9fff]+$")
 _WANTS_NUMBER = re.compile(r"多少|几|数量|占比|比例|比重|多大|多高|多长|多久|规模|面积|金额|排名|第几|百分")
 _ASKS_LIST = re.compile(r"哪些|哪几|包括|包含|有什么|是什么|什么是|内容|分别")
 _WANTS_PLACE = re.compile(r"哪个|哪些|哪家|哪里|哪儿|什么地方")
@@ -118,8 +120,8 @@ class Engine:
 
     def ask(self, question: str, top_k: int = 3) -> Answer:
         query = normalize_query(question or "")[:MAX_QUESTION]
-        if not query:
-            return Answer(question or "", False, None, "请输入一个问题，例如：兰州高新区有多少家高新技术企业？")
+        if not _HAS_WORDS.search(query):
+            return Answer(question or "", False, None, "请输入一个文字问题，例如：兰州高新区有多少家高新技术企业？")
         named = self.registry.mentions(query) if self.options.park_filter else []
         unknown = self.registry.unknown_places(query) if self.options.park_filter else []
         park = named[0].name if len(named) == 1 else None
@@ -139,6 +141,8 @@ class Engine:
         results = self._reweigh(top(scores, allowed, k=max(top_k, 10)), query)[:top_k]
         park_words = {w for p in named for n in p.names() for w in self.tokenize.words(n)}
         content = [c for c in concepts if c.word not in park_words]
+        if named and not content:
+            return Answer(question, False, park, self._only_park(named))
         confidence = self._coverage(content, results[0].doc) if results else 0.0
         terms = [t for t in dict.fromkeys(tokens) if len(t) >= 2 or t.isdigit()]
         if not results or confidence < self.options.min_coverage:
@@ -185,7 +189,7 @@ class Engine:
             for short, full in self.synonyms.items():
                 if short in query and (word in short or short in word):
                     concept.alternatives += [self.tokenize(f) for f in full if self.tokenize(f)]
-            if len(word) > 1 and not any(self.index.idf(t) for t in concept.alternatives[0]):
+            if len(word) > 1 and _CJK_WORD.match(word) and not any(self.index.idf(t) for t in concept.alternatives[0]):
                 # An unseen word may be a mis-cut (「中排」): its characters are a weak alternative.
                 concept.backoff = [c for c in self.tokenize.words(" ".join(word)) if self.index.idf(c)]
             concepts.append(concept)
@@ -256,6 +260,11 @@ class Engine:
 
     def _not_found(self, query: str) -> str:
         return f"抱歉，现有文章中没有找到能回答「{query}」的内容。可以换个说法，或用 /parks 查看收录的园区。"
+
+    def _only_park(self, named: list[Park]) -> str:
+        names = "或".join(p.name for p in named)
+        overview = "、".join(f"/park {p.name}" for p in named)
+        return f"想了解{names}的哪方面？请把问题说完整（比如问某个数字或某项做法），或用 {overview} 查看概况。"
 
     def _not_covered(self, place: str) -> str:
         covered = "、".join(p.name for p in self.registry.parks)

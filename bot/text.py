@@ -162,6 +162,7 @@ def to_simplified(text: str) -> str:
 def normalize_query(text: str) -> str:
     """A user's question as the index sees it: simplified, width-folded, wrap spaces removed."""
     text = unicodedata.normalize("NFKC", text or "")
+    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf") or ch.isspace())
     text = to_simplified(text)
     text = join_wrapped(text.strip())
     return re.sub(r"\s+", " ", text)

@@ -159,3 +159,19 @@ def test_words_cut_differently_in_question_and_text_still_match(engine):
 def test_which_question_excerpt_names_the_place(engine):
     answer = engine.ask("哪个县设立了党内关怀激励救助基金")
     assert answer.hits[0].park == "靖远县" and "靖远县" in answer.hits[0].excerpt
+
+
+def test_only_a_park_name_asks_what_about_it_and_offers_the_overview(engine):
+    answer = engine.ask("兰州")
+    assert not answer.found
+    assert "/park 兰州高新区" in answer.message and "/park 兰州新区" in answer.message
+
+
+def test_emoji_punctuation_or_control_characters_get_the_prompt(engine):
+    for question in ("😀", "？？？", "\x01\x02"):
+        answer = engine.ask(question)
+        assert not answer.found and "请输入" in answer.message
+
+
+def test_latin_letters_do_not_match_stray_letters_in_the_text(engine):
+    assert not engine.ask("lanzhou").found
