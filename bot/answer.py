@@ -155,8 +155,14 @@ def bold_terms(text: str, terms: list[str], escape: Callable[[str], str] = html.
             s, e = match.span()
             if not any(a < e and s < b for a, b in spans):
                 spans.append((s, e))
+    merged: list[tuple[int, int]] = []
+    for s, e in sorted(spans):  # 「<b>安全</b><b>应急</b>」 reads better as one bold run
+        if merged and merged[-1][1] == s:
+            merged[-1] = (merged[-1][0], e)
+        else:
+            merged.append((s, e))
     out, pos = [], 0
-    for s, e in sorted(spans):
+    for s, e in merged:
         out.append(escape(text[pos:s]))
         out.append(f"<b>{escape(text[s:e])}</b>")
         pos = e

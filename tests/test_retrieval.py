@@ -175,3 +175,9 @@ def test_emoji_punctuation_or_control_characters_get_the_prompt(engine):
 
 def test_latin_letters_do_not_match_stray_letters_in_the_text(engine):
     assert not engine.ask("lanzhou").found
+
+
+def test_adjacent_bold_terms_merge_into_one_run():
+    from bot.answer import bold_terms
+
+    assert bold_terms("安全应急产业<链>", ["安全", "应急"]) == "<b>安全应急</b>产业&lt;链&gt;"
