@@ -12,6 +12,8 @@ import sys
 from collections.abc import Iterable
 from typing import TextIO
 
+from pydantic import ValidationError
+
 from bot.answer import render_text
 from bot.engine import Engine
 from bot.settings import Settings
@@ -208,8 +210,9 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     try:
         settings = Settings()
-    except Exception as err:  # a malformed .env or variable: one clear line
-        print(f"配置有误：{str(err).splitlines()[0]}", file=sys.stderr)
+    except ValidationError as err:  # a malformed .env or variable: one clear line, naming it
+        problems = "；".join(f"{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in err.errors())
+        print(f"配置有误（环境变量或 .env）：{problems}", file=sys.stderr)
         return EXIT_USAGE
     try:
         return args.func(args, settings, out)

@@ -108,3 +108,11 @@ def test_build_reports_what_it_built(tmp_path, monkeypatch):
     monkeypatch.setenv("CORPUS_DIR", str(corpus))
     code, out = run(["build"])
     assert code == 0 and "11 篇文章" in out
+
+
+def test_malformed_setting_is_one_line_naming_the_variable():
+    env = {"TOP_K": "many", "PATH": "/usr/bin:/bin"}
+    proc = subprocess.run([sys.executable, "-m", "bot", "ask", "兰州"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert "TOP_K" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
