@@ -21,7 +21,9 @@ from bot.text import normalize_query
 MAX_QUESTION = 500
 _HAS_WORDS = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]")
 _CJK_WORD = re.compile(r"^[\u4e00-\u9fff]+$")
-_WANTS_NUMBER = re.compile(r"多少|几|数量|占比|比例|比重|多大|多高|多长|多久|规模|面积|金额|排名|第几|百分")
+_WANTS_NUMBER = re.compile(
+    r"多少|几|数量|占比|比例|比重|多大|多高|多长|多久|规模|面积|金额|排名|第几|百分|哪年|哪一年|什么时候|何时"
+)
 _ASKS_LIST = re.compile(r"哪些|哪几|包括|包含|有什么|是什么|什么是|内容|分别")
 _WANTS_PLACE = re.compile(r"哪个|哪些|哪家|哪里|哪儿|什么地方")
 
