@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import math
 import re
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot import stats as stats_mod
-from bot.answer import Answer, Hit, cite, excerpt
-from bot.index import Index, MonotoneBM25, Tokenizer, bigrams, read_list, read_synonyms, top
+from bot.answer import Answer, Hit, cite, excerpt, render_text
+from bot.index import Index, Tokenizer, bigrams, read_list, read_synonyms, top
 from bot.ingest import Article, Paragraph, load_articles
 from bot.parks import Park, Registry, Resolution
 from bot.text import normalize_query
@@ -21,11 +22,32 @@ from bot.text import normalize_query
 MAX_QUESTION = 500
 _HAS_WORDS = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]")
 _CJK_WORD = re.compile(r"^[\u4e00-\u9fff]+$")
-_WANTS_NUMBER = re.compile(
-    r"多少|几|数量|占比|比例|比重|多大|多高|多长|多久|规模|面积|金额|排名|第几|百分|哪年|哪一年|什么时候|何时"
-)
-_ASKS_LIST = re.compile(r"哪些|哪几|包括|包含|有什么|是什么|什么是|内容|分别")
-_WANTS_PLACE = re.compile(r"哪个|哪些|哪家|哪里|哪儿|什么地方")
+
+
+@dataclass(frozen=True)
+class QuestionWords:
+    """Cues for what kind of answer a question wants (corpus/question_words.toml)."""
+
+    number: re.Pattern
+    list: re.Pattern
+    place: re.Pattern
+    definition: re.Pattern
+
+    @classmethod
+    def load(cls, path: Path) -> QuestionWords:
+        words = tomllib.loads(path.read_text(encoding="utf-8"))
+
+        def any_of(key: str) -> str:
+            return "|".join(map(re.escape, words[key]))
+
+        term = r"[“\"「]?([\u4e00-\u9fff0-9]{2,12}?)[”\"」]?"
+        definition = f"{term}(?:{any_of('definition')})|(?:{any_of('definition_before')}){term}"
+        return cls(*(re.compile(any_of(k)) for k in ("number", "list", "place")), re.compile(definition))
+
+    def defined_term(self, query: str) -> str | None:
+        """「“两个覆盖”是什么」 → 两个覆盖: the term a definition question asks about."""
+        match = self.definition.search(query)
+        return next((g for g in match.groups() if g), None) if match else None
 
 
 @dataclass(frozen=True)
@@ -41,8 +63,8 @@ class Options:
     lucene_idf: bool = True
     caption_weight: float = 0.85
     list_weight: float = 1.6
-    k1: float = 1.2
     bigram_weight: float = 0.3
+    k1: float = 1.2
     b: float = 0.75
     min_coverage: float = 0.5
 
@@ -74,6 +96,7 @@ class Engine:
         self.facts = facts
         self.options = options
         self.synonyms = read_synonyms(corpus_dir / "synonyms.txt") if options.synonyms else {}
+        self.cues = QuestionWords.load(corpus_dir / "question_words.toml")
         words = [n for p in registry.parks for n in p.names()] + list(self.synonyms)
         if options.user_dict:
             words += read_list(corpus_dir / "userdict.txt")
@@ -92,7 +115,7 @@ class Engine:
     def load(cls, corpus_dir: Path, options: Options = Options()) -> Engine:
         articles = load_articles(corpus_dir)
         registry = Registry.load(corpus_dir)
-        facts = stats_mod.load_facts(corpus_dir) if hasattr(stats_mod, "load_facts") else []
+        facts = stats_mod.load_facts(corpus_dir)
         return cls(articles, registry, facts, corpus_dir, options)
 
     # -- looking things up -------------------------------------------------
@@ -114,7 +137,7 @@ class Engine:
 
     def stats(self, name: str) -> tuple[Resolution, list]:
         res = self.registry.resolve(name)
-        if res.status != "ok" or not hasattr(stats_mod, "facts_for"):
+        if res.status != "ok":
             return res, []
         return res, stats_mod.facts_for(res.park.name, self.facts)
 
@@ -151,23 +174,17 @@ class Engine:
             return Answer(question, False, park, self._not_found(query), terms=terms, confidence=confidence)
 
         weights = {t: self._idf(t) for c in content for alt in c.alternatives for t in alt}
-        wants_number = bool(_WANTS_NUMBER.search(query))
-        explains = not wants_number and bool(_ASKS_LIST.search(query))
+        wants_number = bool(self.cues.number.search(query))
+        explains = not wants_number and bool(self.cues.list.search(query))
+        wants_place = bool(self.cues.place.search(query))
         hits = []
         for rank, r in enumerate(results, start=1):
             doc = self.docs[r.doc]
-            names = doc.article.park.split() if _WANTS_PLACE.search(query) else []
-            hits.append(Hit(
-                rank=rank, score=round(r.score, 4), article_id=doc.article.article_id, title=doc.article.title,
-                park=doc.article.park, paragraph=doc.para.n,
-                source=cite(doc.article.title, doc.article.park, doc.para.n, doc.para.caption),
-                text=doc.para.text, excerpt=excerpt(doc.para.text, weights, wants_number, names, explains=explains),
-                section=doc.para.section, caption=doc.para.caption,
-            ))
+            names = [doc.article.park] if wants_place and doc.article.park else []
+            shown = excerpt(doc.para.text, weights, wants_number, names, explains=explains)
+            hits.append(_hit(rank, r.score, doc, shown))
         answer = Answer(question, True, park or hits[0].park, "", hits, terms, confidence)
-        from bot.answer import render_text  # local: rendering is the adapters' concern, the message its plain form
-
-        answer.message = render_text(answer)
+        answer.message = render_text(answer)  # the plain-text reply is part of the answer's contract
         return answer
 
     # -- helpers -------------------------------------------------------------
@@ -247,8 +264,8 @@ class Engine:
         A question asking for a list (「有哪些」「包括什么」) prefers a paragraph that
         enumerates (「甲、乙、丙」) over one that only names the topic.
         """
-        defined = _defined_term(query)
-        asks_list = bool(_ASKS_LIST.search(query)) and not _WANTS_NUMBER.search(query)
+        defined = self.cues.defined_term(query)
+        asks_list = bool(self.cues.list.search(query)) and not self.cues.number.search(query)
         list_terms = [w for w in self.tokenize.words(query) if len(w) >= 2 and not self.registry.mentions(w)]
         for r in results:
             para = self.docs[r.doc].para
@@ -279,13 +296,11 @@ def _enumerates(text: str, terms: list[str]) -> bool:
     return any(clause.count("、") >= 2 and any(t in clause for t in terms) for clause in clauses)
 
 
-def _defined_term(query: str) -> str | None:
-    """「“两个覆盖”是什么」 → 两个覆盖: the term a definition question asks about."""
-    asks = r"(?:是什么|指什么|是指什么|什么意思|的含义|的意思)"
-    match = re.search(r"[“\"「]?([\u4e00-\u9fff0-9]{2,12}?)[”\"」]?" + asks, query)
-    if not match:
-        match = re.search(r"(?:什么是|何为|何谓)[“\"「]?([\u4e00-\u9fff0-9]{2,12})", query)
-    return match.group(1) if match else None
+def _hit(rank: int, score: float, doc: _Doc, shown: str) -> Hit:
+    a, p = doc.article, doc.para
+    return Hit(rank=rank, score=round(score, 4), article_id=a.article_id, title=a.title, park=a.park,
+               paragraph=p.n, source=cite(a.title, a.park, p.n, p.caption), text=p.text, excerpt=shown,
+               section=p.section, caption=p.caption)
 
 
 def _okapi(docs: list[list[str]], k1: float, b: float):
@@ -293,5 +308,3 @@ def _okapi(docs: list[list[str]], k1: float, b: float):
 
     return BM25Okapi(docs, k1=k1, b=b)
 
-
-__all__ = ["Engine", "Options", "MonotoneBM25"]
