@@ -109,6 +109,7 @@ class Engine:
             self.index.bm25 = _okapi(self.index.docs, options.k1, options.b)
         self.pairs = Index([bigrams(self._doc_text(d)) for d in self.docs], options.k1, options.b)
         self._park_docs = {p.name: self._docs_about(p) for p in registry.parks}
+        self._park_words = {p.name: {w for n in p.names() for w in self.tokenize.words(n)} for p in registry.parks}
         self._max_idf = math.log(1 + (len(self.docs) + 0.5) / 0.5)
 
     @classmethod
@@ -164,7 +165,7 @@ class Engine:
         if self.options.bigram_weight:
             scores = scores + self.options.bigram_weight * self.pairs.scores(self._query_pairs(query))
         results = self._reweigh(top(scores, allowed, k=max(top_k, 10)), query)[:top_k]
-        park_words = {w for p in named for n in p.names() for w in self.tokenize.words(n)}
+        park_words = set().union(*(self._park_words[p.name] for p in named))
         content = [c for c in concepts if c.word not in park_words]
         if named and not content:
             return Answer(question, False, park, self._only_park(named))

@@ -234,23 +234,27 @@ def _park_name(context: Context) -> str | None:
     return parks_list[i].name if i < len(parks_list) else None
 
 
-@limited
-async def park_button(update: Update, context: Context) -> None:
+async def _pressed_park(update: Update, context: Context) -> str | None:
+    """The park a button names, after answering the press; None (and 「已过期」) if it is gone."""
     name = _park_name(context)
     if name is None:
         await update.callback_query.answer(views.EXPIRED, show_alert=True)
+    else:
+        await update.callback_query.answer()
+    return name
+
+
+@limited
+async def park_button(update: Update, context: Context) -> None:
+    if (name := await _pressed_park(update, context)) is None:
         return
-    await update.callback_query.answer()
     await edit(update.callback_query, *views.park_view(_engine(context), name, *_engine(context).stats(name)))
 
 
 @limited
 async def stats_button(update: Update, context: Context) -> None:
-    name = _park_name(context)
-    if name is None:
-        await update.callback_query.answer(views.EXPIRED, show_alert=True)
+    if (name := await _pressed_park(update, context)) is None:
         return
-    await update.callback_query.answer()
     page = int(context.match.group(2))
     await edit(update.callback_query, *views.stats_view(_engine(context), name, *_engine(context).stats(name), page))
 
