@@ -646,14 +646,19 @@ def headline_rank(fact: Fact, v: Vocabulary | None = None) -> int:
 
 
 def headline(facts: list[Fact], count: int) -> list[Fact]:
-    """A few figures for an overview: the first of each headline topic, then the next in order.
+    """A few figures for an overview: the first telling one of each headline topic, then the next in order.
 
     `facts` are in headline order already (facts_for).
     """
     topics = len(vocabulary().headline)
-    firsts = {headline_rank(f): f for f in reversed(facts) if headline_rank(f) < topics}
+    firsts: dict[int, Fact] = {}
+    for fact in facts:
+        rank = headline_rank(fact)
+        # A label that is only a head word (「企业」) tells less than 「高新技术企业」: take the first telling one.
+        if rank < topics and (rank not in firsts or (len(firsts[rank].label) <= 2 < len(fact.label))):
+            firsts[rank] = fact
     chosen = sorted(firsts.values(), key=facts.index)[:count]
-    rest = [f for f in facts if f not in chosen]
+    rest = sorted((f for f in facts if f not in chosen), key=lambda f: len(f.label) <= 2)
     return sorted(chosen + rest[: count - len(chosen)], key=facts.index)
 
 

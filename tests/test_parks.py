@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.ingest import read_articles
-from bot.parks import REGISTRY_FILE, Registry, render_park_text, render_parks_text, split_name
-from bot.stats import extract_facts, facts_for
+from bot.parks import HEADLINE_FACTS, REGISTRY_FILE, Registry, render_park_text, render_parks_text, split_name
+from bot.stats import extract_facts, facts_for, headline
 
 from .conftest import CORPUS, SEEDS
 
@@ -195,7 +195,15 @@ def test_park_text_shows_kind_place_aliases_articles_and_headline_figures(built)
     park = registry.get("泸州国家高新区")
     assert park.kind in text and park.province in text and "泸州高新区" in text
     assert all(a["title"] in text for a in park.articles)
-    assert (facts[0].text or facts[0].value) in text
+    assert all((f.text or f.value) in text for f in headline(facts, HEADLINE_FACTS))
+
+
+def test_overview_prefers_a_telling_label_to_a_bare_head_word(built):
+    registry, articles, _ = built
+    facts = facts_for("泸州国家高新区", extract_facts(articles, registry))
+    chosen = headline(facts, HEADLINE_FACTS)
+    assert any(len(f.label) <= 2 for f in facts)
+    assert all(len(f.label) > 2 for f in chosen)
 
 
 def test_park_text_for_an_ambiguous_name_lists_the_choices(registry):
