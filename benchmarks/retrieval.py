@@ -24,7 +24,8 @@ from bot.engine import Engine, Options  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval"
 BASELINE = {"user_dict": False, "stopwords": False, "synonyms": False, "index_titles": False, "park_filter": False,
-            "lucene_idf": False, "caption_weight": 1.0, "list_weight": 1.0, "bigram_weight": 0.0, "min_coverage": 0.0}
+            "lucene_idf": False, "caption_weight": 1.0, "list_weight": 1.0, "bigram_weight": 0.0, "min_coverage": 0.0,
+            "number_check": False}
 VARIANTS = {
     "plain BM25Okapi + jieba search mode": BASELINE,
     "shipped": {},
@@ -39,6 +40,7 @@ VARIANTS = {
     "no list-question preference": {"list_weight": 1.0},
     "list-question weight 1.3": {"list_weight": 1.3},
     "list-question weight 2.0": {"list_weight": 2.0},
+    "no number check for how-many questions": {"number_check": False},
     "no character bigrams": {"bigram_weight": 0.0},
     "character bigrams weight 0.6": {"bigram_weight": 0.6},
     "character bigrams weight 1.0": {"bigram_weight": 1.0},

@@ -16,7 +16,7 @@ from bot.text import split_sentences
 
 EXCERPT_MAX = 150
 NEIGHBOUR_SHARE = 0.3
-_NUMBER = re.compile(
+NUMBER = re.compile(
     r"[0-9]|[一二两三四五六七八九十百千万]+(?:余|多)?[个家名项条户人次年]|[百千万]余?[个家名项条户人次]"
 )
 _CLAUSE_END = "，、：,"
@@ -63,7 +63,7 @@ def cite(title: str, park: str, paragraph: int, caption: bool = False) -> str:
 
 def _unit_score(unit: str, weights: dict[str, float], wants_number: bool, names: list[str]) -> float:
     score = sum(w for term, w in weights.items() if term in unit)
-    if wants_number and _NUMBER.search(unit):
+    if wants_number and NUMBER.search(unit):
         score *= 1.5
     if names and any(name in unit for name in names):
         score += max(weights.values(), default=1.0)

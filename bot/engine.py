@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot import stats as stats_mod
-from bot.answer import Answer, Hit, cite, excerpt, render_text
+from bot.answer import NUMBER, Answer, Hit, cite, excerpt, render_text
 from bot.index import Index, Tokenizer, bigrams, read_list, read_synonyms, top
 from bot.ingest import Article, Paragraph, load_articles
 from bot.parks import Park, Registry, Resolution
@@ -67,6 +67,7 @@ class Options:
     k1: float = 1.2
     b: float = 0.75
     min_coverage: float = 0.5
+    number_check: bool = True
 
 
 BACKOFF_WEIGHT = 0.5  # an unseen word matched by its single characters
@@ -164,18 +165,21 @@ class Engine:
         scores = self.index.scores(tokens)
         if self.options.bigram_weight:
             scores = scores + self.options.bigram_weight * self.pairs.scores(self._query_pairs(query))
-        results = self._reweigh(top(scores, allowed, k=max(top_k, 10)), query)[:top_k]
+        results = self._reweigh(top(scores, allowed, k=max(top_k, 10)), query)
         park_words = set().union(*(self._park_words[p.name] for p in named))
         content = [c for c in concepts if c.word not in park_words]
         if named and not content:
             return Answer(question, False, park, self._only_park(named))
+        weights = {t: self._idf(t) for c in content for alt in c.alternatives for t in alt}
+        wants_number = bool(self.cues.number.search(query))
+        if wants_number and self.options.number_check:
+            results = self._counted_first(results, weights)
+        results = results[:top_k]
         confidence = self._coverage(content, results[0].doc) if results else 0.0
         terms = [t for t in dict.fromkeys(tokens) if len(t) >= 2 or t.isdigit()]
         if not results or confidence < self.options.min_coverage:
             return Answer(question, False, park, self._not_found(query), terms=terms, confidence=confidence)
 
-        weights = {t: self._idf(t) for c in content for alt in c.alternatives for t in alt}
-        wants_number = bool(self.cues.number.search(query))
         explains = not wants_number and bool(self.cues.list.search(query))
         wants_place = bool(self.cues.place.search(query))
         hits = []
@@ -256,6 +260,17 @@ class Engine:
         pairs = bigrams(word)
         return sum(p in self.pairs.doc_sets[doc] for p in pairs) / len(pairs) if pairs else 0.0
 
+    def _counted_first(self, results: list, weights: dict[str, float]) -> list:
+        """For 「多少」「几」 questions, paragraphs that count one of the question's things come first.
+
+        A paragraph counts a thing when one clause holds both a number and a word of the
+        question (「现有党员1732名」). If none does, the articles hold no such figure and
+        nothing is returned, rather than a passage that only mentions the thing.
+        """
+        terms = [t for t in weights if len(t) >= 2]
+        counted = [r for r in results if _counts(self.docs[r.doc].para.text, terms)]
+        return counted + [r for r in results if r not in counted] if counted else []
+
     def _reweigh(self, results: list, query: str) -> list:
         """Adjust BM25 for what it cannot see.
 
@@ -289,6 +304,11 @@ class Engine:
     def _not_covered(self, place: str) -> str:
         covered = "、".join(p.name for p in self.registry.parks)
         return f"抱歉，现有文章没有涉及「{place}」。目前收录的园区和地区有：{covered}。"
+
+
+def _counts(text: str, terms: list[str]) -> bool:
+    """A clause that holds a number (「1732名」「近百项」) and one of the question's words."""
+    return any(NUMBER.search(clause) and any(t in clause for t in terms) for clause in re.split(r"[，。；！？]", text))
 
 
 def _enumerates(text: str, terms: list[str]) -> bool:

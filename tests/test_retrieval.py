@@ -181,3 +181,9 @@ def test_adjacent_bold_terms_merge_into_one_run():
     from bot.answer import bold_terms
 
     assert bold_terms("安全应急产业<链>", ["安全", "应急"]) == "<b>安全应急</b>产业&lt;链&gt;"
+
+
+def test_how_many_question_is_not_answered_by_a_passage_that_only_mentions_the_thing(engine):
+    # 兰州新区's article speaks of 流动党员 but never counts them (兰州高新区's does: 58名).
+    assert not engine.ask("兰州新区有多少名流动党员").found
+    assert "58名" in engine.ask("兰州高新区有多少名流动党员").hits[0].excerpt
