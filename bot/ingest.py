@@ -17,7 +17,7 @@ from pathlib import Path
 from bot.text import clean_heading, clean_line, fullwidth_punct, pair_quotes
 
 _SENTENCE_DONE = re.compile(r"[。！？；…!?;][”’）」』》】)\"]*$")
-_ARROWS = tuple("▲◀▼►△▷◁")
+_ARROWS = "▲◀▼►△▷◁"  # caption markers pointing at a photo
 _BYLINE = re.compile(r"^▶|记者|通讯员")
 _NAME_ONLY = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 _CREDIT = re.compile(r"(供图|/图|／图|摄)$|^图片来源")
@@ -193,7 +193,13 @@ class _Page:
 
 
 def parse_page(text: str, seed: str, prefix: str) -> list[Article]:
-    """Split one seed page into cleaned articles."""
+    """Split one seed page into cleaned articles.
+
+    Each line is, in this order of checks: the advert mark, a photo credit, a photo
+    caption, a byline, a subtitle, a heading (starting an article or a section), a
+    signature, or text — which continues the previous paragraph when that one was
+    cut mid-sentence.
+    """
     lines = _lines(text)
     marked_page = any(line.level for line in lines)
     page = _Page(seed)
@@ -212,13 +218,13 @@ def parse_page(text: str, seed: str, prefix: str) -> list[Article]:
             page.drop_advert()
         elif _is_credit(body):
             continue
-        elif body.startswith(_ARROWS) or (after_gap and not line.level and len(body) <= CAPTION_MAX
-                                          and not _is_byline(body)):
-            caption = body.lstrip("".join(_ARROWS)).strip()
-            if body.startswith(_ARROWS):
+        elif _arrowed(body) or (after_gap and not line.level and len(body) <= CAPTION_MAX
+                                   and not _is_byline(body)):
+            caption = body.lstrip(_ARROWS).strip()
+            if _arrowed(body):
                 # An arrow caption may itself be cut over two short lines.
                 while not _is_done(caption) and i < len(lines) and lines[i].blanks_before < 2 \
-                        and len(lines[i].text) < CAPTION_MAX and not lines[i].text.startswith(_ARROWS):
+                        and len(lines[i].text) < CAPTION_MAX and not _arrowed(lines[i].text):
                     caption += clean_line(lines[i].text)
                     i += 1
             page.add_paragraph(pair_quotes(caption), caption=True)
@@ -254,6 +260,10 @@ def parse_page(text: str, seed: str, prefix: str) -> list[Article]:
             para.n = k
             para.text = fullwidth_punct(pair_quotes(para.text))
     return articles
+
+
+def _arrowed(text: str) -> bool:
+    return bool(text) and text[0] in _ARROWS
 
 
 def _is_caption_tail(lines: list[_Line], i: int) -> bool:
