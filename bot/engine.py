@@ -149,8 +149,7 @@ class Engine:
         query = normalize_query(question or "")[:MAX_QUESTION]
         if not _HAS_WORDS.search(query):
             return Answer(question or "", False, None, "请输入一个文字问题，例如：兰州高新区有多少家高新技术企业？")
-        named = self.registry.mentions(query) if self.options.park_filter else []
-        unknown = self.registry.unknown_places(query) if self.options.park_filter else []
+        named, unknown, written = self.registry.places_in(query) if self.options.park_filter else ([], [], [])
         park = named[0].name if len(named) == 1 else None
         allowed: set[int] | None = None
         if named:
@@ -166,7 +165,7 @@ class Engine:
         if self.options.bigram_weight:
             scores = scores + self.options.bigram_weight * self.pairs.scores(self._query_pairs(query))
         results = self._reweigh(top(scores, allowed, k=max(top_k, 10)), query)
-        park_words = set().union(*(self._park_words[p.name] for p in named))
+        park_words = set().union(*(self._park_words[p.name] for p in named), *(self.tokenize.words(w) for w in written))
         content = [c for c in concepts if c.word not in park_words]
         if named and not content:
             return Answer(question, False, park, self._only_park(named))

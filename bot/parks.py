@@ -29,7 +29,8 @@ REGISTRY_FILE = "parks.toml"
 BUILT_FILE = "parks.json"
 # A place-like name in a question: 「杭州高新区」「苏州工业园区」「深圳高新区」.
 PLACE_PATTERN = re.compile(
-    r"([\u4e00-\u9fff]{2,6}?(国家级新区|国家高新区|高新技术产业开发区|高新区|新区|工业园区|经济开发区|开发区|自治县|县))"
+    r"([\u4e00-\u9fff]{2,6}?(国家级新区|国家高新区|高新技术产业开发区|高新区|新区|工业园区|经济技术开发区|经济开发区"
+    r"|开发区|经开区|综合保税区|保税区|自贸区|自治县|县))"
 )
 _NOT_A_PLACE = re.compile(r"^(哪个|哪些|哪家|哪|什么|全国|各|这个|该|本|其他|所有|这些|一个|每个)")
 # 「这标志着全国高新区」「增强了各高新区」: a determiner right before the suffix means no particular place.
@@ -245,17 +246,37 @@ class Registry:
                 counts[park.name] += 1 / len(self._by_name[name])
         return counts
 
-    def unknown_places(self, text: str) -> list[str]:
-        """Park-like names in a question that are not in the registry (「杭州高新区」)."""
-        out = []
+    def places_in(self, text: str) -> tuple[list[Park], list[str], list[str]]:
+        """The parks a question names, the park-like names in it that are none of ours, and
+        the names as written that stand for our parks (「泸洲高新区」 included).
+
+        A place name is read whole before its parts: 「兰州经开区」 is an unknown zone, not
+        兰州 plus noise, and a misspelt 「泸洲高新区」 is 泸州国家高新区.
+        """
+        resolved: list[Park] = []
+        written: list[str] = []
+        unknown: list[str] = []
+        unknown_spans: list[tuple[int, int]] = []
         for match in PLACE_PATTERN.finditer(text):
             name = place_name(match.group(1), self.jieba())
             core = name[: -len(match.group(2))]
-            if _NOT_A_PLACE.match(name) or _NO_PLACE_BEFORE_SUFFIX.search(core) \
-                    or self.resolve(name).status != "unknown":
-                continue  # 「兰州经济技术开发区」 names 兰州 but is not one of ours, so it stays unknown
-            out.append(name)
-        return out
+            if _NOT_A_PLACE.match(name) or _NO_PLACE_BEFORE_SUFFIX.search(core):
+                continue
+            res = self.resolve(name)
+            if res.status == "ok":
+                resolved.append(res.park)
+                written.append(name)
+            elif res.status == "unknown":
+                unknown.append(name)
+                unknown_spans.append((match.end(1) - len(name), match.end(1)))
+        spans = [(name, (s, e)) for name, (s, e) in self._spans(text)
+                 if not any(a <= s and e <= b for a, b in unknown_spans)]
+        named = [p for name, _ in spans for p in self._by_name[name]]
+        return _unique(named + resolved), unknown, [name for name, _ in spans] + written
+
+    def unknown_places(self, text: str) -> list[str]:
+        """Park-like names in a text that are not in the registry (「杭州高新区」)."""
+        return self.places_in(text)[1]
 
 
 def place_name(text: str, segmenter=None) -> str:

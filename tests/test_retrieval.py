@@ -187,3 +187,13 @@ def test_how_many_question_is_not_answered_by_a_passage_that_only_mentions_the_t
     # 兰州新区's article speaks of 流动党员 but never counts them (兰州高新区's does: 58名).
     assert not engine.ask("兰州新区有多少名流动党员").found
     assert "58名" in engine.ask("兰州高新区有多少名流动党员").hits[0].excerpt
+
+
+def test_misspelt_park_in_a_question_is_answered_from_that_park(engine):
+    answer = engine.ask("泸洲高新区有多少家高新技术企业")
+    assert answer.park == "泸州国家高新区" and all(h.park == "泸州国家高新区" for h in answer.hits)
+
+
+def test_unknown_zone_sharing_a_city_name_is_not_answered_as_our_park(engine):
+    answer = engine.ask("兰州经开区有多少家高新技术企业")
+    assert not answer.found and "兰州经开区" in answer.message
