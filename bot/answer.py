@@ -20,6 +20,7 @@ NUMBER = re.compile(
     r"[0-9]|[一二两三四五六七八九十百千万]+(?:余|多)?[个家名项条户人次年]|[百千万]余?[个家名项条户人次]"
 )
 _CLAUSE_END = "，、：,"
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass
@@ -70,6 +71,17 @@ def _unit_score(unit: str, weights: dict[str, float], wants_number: bool, names:
     return score
 
 
+def _counted(units: list[str], scores: list[float], wants_number: bool) -> list[int]:
+    """For a how-many question, the matching units that hold digits, else those with a number word."""
+    if not wants_number:
+        return []
+    for pattern in (_DIGIT, NUMBER):
+        found = [i for i, u in enumerate(units) if scores[i] > 0 and pattern.search(u)]
+        if found:
+            return found
+    return []
+
+
 def _clauses(sentence: str) -> list[str]:
     return [c for c in re.findall(f"[^{_CLAUSE_END}]*[{_CLAUSE_END}]?", sentence) if c]
 
@@ -86,7 +98,7 @@ def excerpt(text: str, weights: dict[str, float], wants_number: bool = False, na
     names = names or []
     sentences = split_sentences(text) or [text]
     scores = [_unit_score(s, weights, wants_number, names) for s in sentences]
-    best = max(range(len(sentences)), key=lambda i: (scores[i], -i))
+    best = max(_counted(sentences, scores, wants_number) or range(len(sentences)), key=lambda i: (scores[i], -i))
     chosen = sentences[best].strip()
     if len(chosen) > limit:
         return _trim(chosen, weights, wants_number, names, limit)
@@ -103,7 +115,7 @@ def excerpt(text: str, weights: dict[str, float], wants_number: bool = False, na
 def _trim(sentence: str, weights: dict[str, float], wants_number: bool, names: list[str], limit: int) -> str:
     parts = _clauses(sentence)
     scores = [_unit_score(p, weights, wants_number, names) for p in parts]
-    best = max(range(len(parts)), key=lambda i: (scores[i], -i))
+    best = max(_counted(parts, scores, wants_number) or range(len(parts)), key=lambda i: (scores[i], -i))
     lo = hi = best
     length = len(parts[best])
     while True:

@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot import stats as stats_mod
-from bot.answer import NUMBER, Answer, Hit, cite, excerpt, render_text
-from bot.index import Index, Tokenizer, bigrams, read_list, read_synonyms, top
+from bot.answer import Answer, Hit, cite, excerpt, render_text
+from bot.index import Index, Scored, Tokenizer, bigrams, read_list, read_synonyms, top
 from bot.ingest import Article, Paragraph, load_articles
 from bot.parks import Park, Registry, Resolution
-from bot.text import normalize_query
+from bot.stats import Fact
+from bot.text import normalize_query, split_sentences
 
 MAX_QUESTION = 500
 _HAS_WORDS = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]")
@@ -32,6 +33,9 @@ class QuestionWords:
     list: re.Pattern
     place: re.Pattern
     definition: re.Pattern
+    time: re.Pattern
+    percent: re.Pattern
+    money: re.Pattern
 
     @classmethod
     def load(cls, path: Path) -> QuestionWords:
@@ -42,7 +46,14 @@ class QuestionWords:
 
         term = r"[“\"「]?([\u4e00-\u9fff0-9]{2,12}?)[”\"」]?"
         definition = f"{term}(?:{any_of('definition')})|(?:{any_of('definition_before')}){term}"
-        return cls(*(re.compile(any_of(k)) for k in ("number", "list", "place")), re.compile(definition))
+        keys = ("number", "list", "place", "time", "percent", "money")
+        number, listing, place, time, percent, money = (re.compile(any_of(k)) for k in keys)
+        return cls(number, listing, place, re.compile(definition), time, percent, money)
+
+    def asks_number(self, query: str) -> re.Match | None:
+        """The how-many cue of a question; 「哪几个」 asks which, not how many."""
+        cue = self.number.search(query)
+        return None if cue is None or query[cue.start() - 1:cue.start()] == "哪" else cue
 
     def defined_term(self, query: str) -> str | None:
         """「“两个覆盖”是什么」 → 两个覆盖: the term a definition question asks about."""
@@ -70,6 +81,31 @@ class Options:
     number_check: bool = True
 
 
+CANDIDATES = 30  # hits re-ranked after BM25
+_CLAUSE = re.compile(r"[，。；！？]")
+_DATE = re.compile(r"\d{4}年|\d{1,2}月")
+
+
+@dataclass
+class Counted:
+    """What a how-many question asks for: a class of figure, of a thing, or a date."""
+
+    kind: str
+    words: list[str]
+    when: bool = False
+    parts: dict[str, list[str]] = field(default_factory=dict)
+    weights: dict[str, float] = field(default_factory=dict)  # no thing named after the cue: the question's words
+
+    def held_by(self, sentence: str) -> bool:
+        """Most of the question (IDF-weighted) is in the figure's sentence."""
+        total = sum(self.weights.values()) or 1.0
+        return sum(w for t, w in self.weights.items() if t in sentence) / total >= 0.5
+
+    def named_in(self, text: str) -> bool:
+        """A word is named whole, or by all its parts (「服务菜单」 in 「服务近百项菜单」)."""
+        return any(w in text or (self.parts.get(w) and all(p in text for p in self.parts[w])) for w in self.words)
+
+
 BACKOFF_WEIGHT = 0.5  # an unseen word matched by its single characters
 PAIR_WEIGHT = 0.8  # a word matched by its character pairs, not as a word
 
@@ -81,6 +117,7 @@ class Concept:
     word: str
     alternatives: list[list[str]]
     backoff: list[str] = field(default_factory=list)
+    synonyms: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -95,6 +132,10 @@ class Engine:
         self.articles = {a.article_id: a for a in articles}
         self.registry = registry
         self.facts = facts
+        self._facts_at: dict[tuple[str, int], list[Fact]] = {}
+        for fact in facts:
+            self._facts_at.setdefault((fact.article_id, fact.paragraph), []).append(fact)
+        self.units = stats_mod.vocabulary().units
         self.options = options
         self.synonyms = read_synonyms(corpus_dir / "synonyms.txt") if options.synonyms else {}
         self.cues = QuestionWords.load(corpus_dir / "question_words.toml")
@@ -164,16 +205,16 @@ class Engine:
         scores = self.index.scores(tokens)
         if self.options.bigram_weight:
             scores = scores + self.options.bigram_weight * self.pairs.scores(self._query_pairs(query))
-        results = self._reweigh(top(scores, allowed, k=max(top_k, 10)), query)
+        results = self._reweigh(top(scores, allowed, k=max(top_k, CANDIDATES)), query)
         park_words = set().union(*(self._park_words[p.name] for p in named), *(self.tokenize.words(w) for w in written))
         content = [c for c in concepts if c.word not in park_words]
         if named and not content:
             return Answer(question, False, park, self._only_park(named))
         weights = {t: self._idf(t) for c in content for alt in c.alternatives for t in alt}
-        wants_number = bool(self.cues.number.search(query))
+        wants_number = bool(self.cues.asks_number(query))
         if wants_number and self.options.number_check:
-            results = self._counted_first(results, weights)
-        results = results[:top_k]
+            results = self._counted_first(results, self._counted_thing(query, content, weights))
+        results = self._covered_first(results[:top_k], content)
         confidence = self._coverage(content, results[0].doc) if results else 0.0
         terms = [t for t in dict.fromkeys(tokens) if len(t) >= 2 or t.isdigit()]
         if not results or confidence < self.options.min_coverage:
@@ -212,6 +253,7 @@ class Engine:
             for short, full in self.synonyms.items():
                 if short in query and (word in short or short in word):
                     concept.alternatives += [self.tokenize(f) for f in full if self.tokenize(f)]
+                    concept.synonyms += full
             if len(word) > 1 and _CJK_WORD.match(word) and not any(self.index.idf(t) for t in concept.alternatives[0]):
                 # An unseen word may be a mis-cut (「中排」): its characters are a weak alternative.
                 concept.backoff = [c for c in self.tokenize.words(" ".join(word)) if self.index.idf(c)]
@@ -259,16 +301,49 @@ class Engine:
         pairs = bigrams(word)
         return sum(p in self.pairs.doc_sets[doc] for p in pairs) / len(pairs) if pairs else 0.0
 
-    def _counted_first(self, results: list, weights: dict[str, float]) -> list:
-        """For 「多少」「几」 questions, paragraphs that count one of the question's things come first.
+    def _counted_thing(self, query: str, content: list[Concept], weights: dict[str, float]) -> Counted:
+        """What a how-many question counts: its measure word's class and the words after the cue."""
+        cue = self.cues.asks_number(query)
+        after = query[cue.end():] if cue else ""
+        unit = next((u for u in sorted(self.units, key=len, reverse=True) if after.startswith(u)), "")
+        if cue and (cue.group().startswith("第") or "排" in query[:cue.start()][-2:]):
+            kind = "rank"  # 「第几家」「排第几名」 ask for a place in an order, not a count
+        elif self.cues.percent.search(query):
+            kind = "percent"
+        elif self.cues.money.search(query):
+            kind = "money"
+        else:
+            kind = self.units.get(unit, "")
+        thing = [w for c in content if c.word in after and c.word not in unit for w in (c.word, *c.synonyms)]
+        if not thing:  # 「专精特新中小企业有多少家」: the thing comes before the cue, anywhere in the sentence
+            return Counted(kind, [t for t in weights if len(t) >= 2], bool(self.cues.time.search(query)),
+                           weights=weights)
+        parts = {w: [t for t in self.tokenize(w) if len(t) >= 2 and t != w] for w in thing}
+        return Counted(kind, thing, bool(self.cues.time.search(query)), parts)
 
-        A paragraph counts a thing when one clause holds both a number and a word of the
-        question (「现有党员1732名」). If none does, the articles hold no such figure and
-        nothing is returned, rather than a passage that only mentions the thing.
+    def _counted_first(self, results: list, counted: Counted) -> list:
+        """For 「多少」「几」 questions, paragraphs that report a figure of the thing asked come first.
+
+        The figure must be one the statistics extracted (so not a date, a 「4+1」 or a list
+        name), of the class the measure word asks for (「多少名」 → people), in a clause that
+        names the thing (「现有党员1732名」). When no paragraph has one, the articles do not
+        report it and nothing is returned, rather than a passage that only mentions the thing.
         """
-        terms = [t for t in weights if len(t) >= 2]
-        counted = [r for r in results if _counts(self.docs[r.doc].para.text, terms)]
-        return counted + [r for r in results if r not in counted] if counted else []
+        def reports(r: Scored) -> bool:
+            doc = self.docs[r.doc]
+            if counted.when:  # a date and what happened then share a sentence, often not a clause
+                sentences = split_sentences(doc.para.text)
+                return any(_DATE.search(s) and any(w in s for w in counted.words) for s in sentences)
+            return any((not counted.kind or f.kind == counted.kind)
+                       and (counted.held_by(f.sentence) if counted.weights else counted.named_in(_clause(f)))
+                       for f in self._facts_at.get((doc.article.article_id, doc.para.n), []))
+
+        found = [r for r in results if reports(r)]
+        return found + [r for r in results if r not in found] if found else []
+
+    def _covered_first(self, results: list, content: list[Concept]) -> list:
+        """Among the hits shown, one that holds enough of the question goes first."""
+        return sorted(results, key=lambda r: self._coverage(content, r.doc) < self.options.min_coverage)
 
     def _reweigh(self, results: list, query: str) -> list:
         """Adjust BM25 for what it cannot see.
@@ -305,9 +380,15 @@ class Engine:
         return f"抱歉，现有文章没有涉及「{place}」。目前收录的园区和地区有：{covered}。"
 
 
-def _counts(text: str, terms: list[str]) -> bool:
-    """A clause that holds a number (「1732名」「近百项」) and one of the question's words."""
-    return any(NUMBER.search(clause) and any(t in clause for t in terms) for clause in re.split(r"[，。；！？]", text))
+def _counts(text: str, terms: list[str], number: re.Pattern) -> bool:
+    """A clause that holds a number (or date) and one of the question's words."""
+    return any(number.search(clause) and any(t in clause for t in terms) for clause in _CLAUSE.split(text))
+
+
+def _clause(fact: Fact) -> str:
+    """The clause of its sentence a figure stands in, and its label."""
+    at = fact.text or fact.value
+    return next((c for c in _CLAUSE.split(fact.sentence) if at in c), fact.sentence) + fact.label
 
 
 def _enumerates(text: str, terms: list[str]) -> bool:

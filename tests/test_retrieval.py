@@ -197,3 +197,23 @@ def test_misspelt_park_in_a_question_is_answered_from_that_park(engine):
 def test_unknown_zone_sharing_a_city_name_is_not_answered_as_our_park(engine):
     answer = engine.ask("兰州经开区有多少家高新技术企业")
     assert not answer.found and "兰州经开区" in answer.message
+
+
+def test_how_many_people_is_not_answered_with_a_percentage(engine):
+    # 贵阳's article gives 「80%的党员」, never a number of members.
+    assert not engine.ask("贵阳高新区有多少名党员").found
+
+
+def test_rank_question_is_answered_by_a_rank(engine):
+    answer = engine.ask("崑山高新區在國家高新區綜合評價中排第幾名")
+    assert answer.found and "第31名" in answer.hits[0].excerpt
+
+
+def test_how_many_excerpt_is_the_sentence_with_the_figure(engine):
+    answer = engine.ask("夏河县有多少名党员")
+    assert "612人" in answer.hits[0].excerpt
+
+
+def test_a_hit_that_holds_the_question_goes_before_one_that_does_not(engine):
+    answer = engine.ask("昆山高新区集群党建品牌有多少个")
+    assert "10余个" in answer.hits[0].excerpt
