@@ -25,7 +25,7 @@ from bot.engine import Engine, Options  # noqa: E402
 EVAL = ROOT.parent / "shared" / "eval"
 BASELINE = {"user_dict": False, "stopwords": False, "synonyms": False, "index_titles": False, "park_filter": False,
             "lucene_idf": False, "caption_weight": 1.0, "list_weight": 1.0, "bigram_weight": 0.0, "min_coverage": 0.0,
-            "number_check": False}
+            "number_check": False, "min_hit_coverage": 0.0}
 VARIANTS = {
     "plain BM25Okapi + jieba search mode": BASELINE,
     "shipped": {},
@@ -47,6 +47,8 @@ VARIANTS = {
     "BM25 b=0.5 (less length normalisation)": {"b": 0.5},
     "BM25 b=0.3": {"b": 0.3},
     "BM25 k1=1.5": {"k1": 1.5},
+    "next hits kept whatever their coverage": {"min_hit_coverage": 0.0},
+    "next hits need coverage 0.5": {"min_hit_coverage": 0.5},
     "found threshold 0.3": {"min_coverage": 0.3},
     "found threshold 0.7": {"min_coverage": 0.7},
 }

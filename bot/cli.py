@@ -42,9 +42,9 @@ def cmd_ask(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     top_k = args.top_k or settings.top_k
     if args.batch:
         for line in sys.stdin if args.question in (None, "-") else [args.question]:
-            _print_json(engine.ask(line.rstrip("\n"), top_k).to_dict(), out)
+            _print_json(engine.ask(line.rstrip("\r\n"), top_k).to_dict(), out)
         return EXIT_OK
-    if not args.question:
+    if args.question is None:
         print("请给出一个问题，例如：python -m bot ask \"兰州高新区有多少家高新技术企业？\"", file=sys.stderr)
         return EXIT_USAGE
     answer = engine.ask(args.question, top_k)
@@ -136,8 +136,10 @@ def chat_replies(engine: Engine, lines: Iterable[str], top_k: int = 3) -> Iterab
         text = line.strip()
         if not text:
             continue
+        if text.startswith("／"):  # a full-width slash, as Chinese input methods type it
+            text = "/" + text[1:]
         command, _, rest = text.partition(" ")
-        rest = rest.strip()
+        command, rest = command.lower(), rest.strip()
         if command in ("/quit", "/exit", "/q"):
             return
         if command in ("/help", "/start"):

@@ -78,6 +78,7 @@ class Options:
     k1: float = 1.2
     b: float = 0.75
     min_coverage: float = 0.5
+    min_hit_coverage: float = 0.3
     number_check: bool = True
 
 
@@ -218,7 +219,10 @@ class Engine:
         confidence = self._coverage(content, results[0].doc) if results else 0.0
         terms = [t for t in dict.fromkeys(tokens) if len(t) >= 2 or t.isdigit()]
         if not results or confidence < self.options.min_coverage:
-            return Answer(question, False, park, self._not_found(query), terms=terms, confidence=confidence)
+            return Answer(question, False, park, self._not_found(question), terms=terms, confidence=confidence)
+        # The next best passages too, but not ones that share only a word or two with the question.
+        results = results[:1] + [r for r in results[1:]
+                                 if self._coverage(content, r.doc) >= self.options.min_hit_coverage]
 
         explains = not wants_number and bool(self.cues.list.search(query))
         wants_place = bool(self.cues.place.search(query))
@@ -367,8 +371,11 @@ class Engine:
                 r.score *= self.options.list_weight
         return sorted(results, key=lambda r: -r.score)
 
-    def _not_found(self, query: str) -> str:
-        return f"抱歉，现有文章中没有找到能回答「{query}」的内容。可以换个说法，或用 /parks 查看收录的园区。"
+    def _not_found(self, question: str) -> str:
+        """Quote the question as the user wrote it (not as normalised), shortened if long."""
+        quoted = " ".join(question.split())
+        quoted = quoted if len(quoted) <= 60 else quoted[:60] + "…"
+        return f"抱歉，现有文章中没有找到能回答「{quoted}」的内容。可以换个说法，或用 /parks 查看收录的园区。"
 
     def _only_park(self, named: list[Park]) -> str:
         names = "或".join(p.name for p in named)

@@ -163,11 +163,13 @@ def normalize_query(text: str) -> str:
     """A user's question as the index sees it: simplified, width-folded, wrap spaces removed."""
     text = unicodedata.normalize("NFKC", text or "")
     text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf") or ch.isspace())
+    text = _TAG.sub(" ", text)  # 「<b>兰州高新区</b>」: markup a user pasted is not part of the question
     text = to_simplified(text)
     text = join_wrapped(text.strip())
     return re.sub(r"\s+", " ", text)
 
 
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]{0,200})?/?>")
 _CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_NUMBER = re.compile(
     r"(?<![一二两三四五六七八九十百千万亿第])([一二两三四五六七八九十]{1,3})(?=[个家名项条户年大次位种类批期场枚套支])"

@@ -101,10 +101,16 @@ def test_huge_question_is_answered_without_error(engine):
     assert isinstance(answer.found, bool)
 
 
-def test_html_looking_question_is_escaped_in_telegram_html(engine):
+def test_markup_in_a_question_is_ignored(engine):
     answer = engine.ask("<b>兰州高新区</b> 有多少家<script>高新技术企业</script>")
-    html = render_html(answer)
-    assert "<script>" not in html and "<b>兰州" not in html
+    assert answer.found and "605" in answer.hits[0].excerpt
+    assert "<script>" not in render_html(answer)
+
+
+def test_text_of_a_not_found_reply_is_escaped_in_telegram_html():
+    from bot.answer import Answer
+
+    assert render_html(Answer("q", False, None, "找不到「a<b & c>」")) == "找不到「a&lt;b &amp; c&gt;」"
 
 
 def test_telegram_html_bolds_query_terms_and_escapes_corpus_text(engine):
