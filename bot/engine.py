@@ -95,6 +95,7 @@ class Counted:
     words: list[str]
     when: bool = False
     parts: dict[str, list[str]] = field(default_factory=dict)
+    unit: str = ""
     weights: dict[str, float] = field(default_factory=dict)  # no thing named after the cue: the question's words
 
     def held_by(self, sentence: str) -> bool:
@@ -319,31 +320,35 @@ class Engine:
         else:
             kind = self.units.get(unit, "")
         thing = [w for c in content if c.word in after and c.word not in unit for w in (c.word, *c.synonyms)]
+        when = bool(self.cues.time.search(query))
         if not thing:  # 「专精特新中小企业有多少家」: the thing comes before the cue, anywhere in the sentence
-            return Counted(kind, [t for t in weights if len(t) >= 2], bool(self.cues.time.search(query)),
-                           weights=weights)
+            return Counted(kind, [t for t in weights if len(t) >= 2], when, unit=unit, weights=weights)
         parts = {w: [t for t in self.tokenize(w) if len(t) >= 2 and t != w] for w in thing}
-        return Counted(kind, thing, bool(self.cues.time.search(query)), parts)
+        return Counted(kind, thing, when, parts, unit=unit)
 
     def _counted_first(self, results: list, counted: Counted) -> list:
         """For 「多少」「几」 questions, paragraphs that report a figure of the thing asked come first.
 
         The figure must be one the statistics extracted (so not a date, a 「4+1」 or a list
         name), of the class the measure word asks for (「多少名」 → people), in a clause that
-        names the thing (「现有党员1732名」). When no paragraph has one, the articles do not
-        report it and nothing is returned, rather than a passage that only mentions the thing.
+        names the thing (「现有党员1732名」); a figure in the very unit asked (「几个」 → 「4个」)
+        goes before one of the same class (「11家」). When no paragraph has one, the articles do
+        not report it and nothing is returned, rather than a passage that only mentions the thing.
         """
-        def reports(r: Scored) -> bool:
+        def reports(r: Scored) -> int:
             doc = self.docs[r.doc]
             if counted.when:  # a date and what happened then share a sentence, often not a clause
                 sentences = split_sentences(doc.para.text)
-                return any(_DATE.search(s) and any(w in s for w in counted.words) for s in sentences)
-            return any((not counted.kind or f.kind == counted.kind)
-                       and (counted.held_by(f.sentence) if counted.weights else counted.named_in(_clause(f)))
-                       for f in self._facts_at.get((doc.article.article_id, doc.para.n), []))
+                return int(any(_DATE.search(s) and any(w in s for w in counted.words) for s in sentences))
+            return max((2 if counted.unit and f.unit == counted.unit else 1
+                        for f in self._facts_at.get((doc.article.article_id, doc.para.n), [])
+                        if (not counted.kind or f.kind == counted.kind)
+                        and (counted.held_by(f.sentence) if counted.weights else counted.named_in(_clause(f)))),
+                       default=0)
 
-        found = [r for r in results if reports(r)]
-        return found + [r for r in results if r not in found] if found else []
+        tiers = {r.doc: reports(r) for r in results}
+        found = sorted((r for r in results if tiers[r.doc]), key=lambda r: -tiers[r.doc])
+        return found + [r for r in results if not tiers[r.doc]] if found else []
 
     def _covered_first(self, results: list, content: list[Concept]) -> list:
         """Among the hits shown, one that holds enough of the question goes first."""

@@ -223,3 +223,8 @@ def test_how_many_excerpt_is_the_sentence_with_the_figure(engine):
 def test_a_hit_that_holds_the_question_goes_before_one_that_does_not(engine):
     answer = engine.ask("昆山高新区集群党建品牌有多少个")
     assert "10余个" in answer.hits[0].excerpt
+
+
+def test_figure_in_the_unit_asked_goes_before_one_of_the_same_class(engine):
+    answer = engine.ask("泸州国家高新区有几个产业链党委？")
+    assert "4个各具特色的产业链党委" in answer.hits[0].excerpt
