@@ -35,6 +35,7 @@ VARIANTS = {
     "no synonyms": {"synonyms": False},
     "paragraph text only (no title/heading)": {"index_titles": False},
     "no park awareness": {"park_filter": False},
+    "park name kept in the ranking terms": {"drop_park_terms": False},
     "rank-bm25 Okapi IDF (floored negatives)": {"lucene_idf": False},
     "captions weighted like paragraphs": {"caption_weight": 1.0},
     "no list-question preference": {"list_weight": 1.0},

@@ -62,9 +62,12 @@ def cite(title: str, park: str, paragraph: int, caption: bool = False) -> str:
     return f"《{title}》· {park or '未归属'} · {where}"
 
 
-def _unit_score(unit: str, weights: dict[str, float], wants_number: bool, names: list[str]) -> float:
+def _unit_score(unit: str, weights: dict[str, float], wants_number: bool, names: list[str],
+                explains: bool = False) -> float:
     score = sum(w for term, w in weights.items() if term in unit)
     if wants_number and NUMBER.search(unit):
+        score *= 1.5
+    if explains and unit.count("、") >= 2:  # a what/which question is answered by the list
         score *= 1.5
     if names and any(name in unit for name in names):
         score += max(weights.values(), default=1.0)
@@ -97,11 +100,11 @@ def excerpt(text: str, weights: dict[str, float], wants_number: bool = False, na
     """
     names = names or []
     sentences = split_sentences(text) or [text]
-    scores = [_unit_score(s, weights, wants_number, names) for s in sentences]
+    scores = [_unit_score(s, weights, wants_number, names, explains) for s in sentences]
     best = max(_counted(sentences, scores, wants_number) or range(len(sentences)), key=lambda i: (scores[i], -i))
     chosen = sentences[best].strip()
     if len(chosen) > limit:
-        return _trim(chosen, weights, wants_number, names, limit)
+        return _trim(chosen, weights, wants_number, names, limit, explains)
     # A neighbour joins only if it answers part of the question too, not one shared word.
     neighbours = [i for i in (best + 1, best - 1)
                   if 0 <= i < len(sentences) and scores[i] > 0 and scores[i] >= NEIGHBOUR_SHARE * scores[best]]
@@ -112,9 +115,10 @@ def excerpt(text: str, weights: dict[str, float], wants_number: bool = False, na
     return chosen
 
 
-def _trim(sentence: str, weights: dict[str, float], wants_number: bool, names: list[str], limit: int) -> str:
+def _trim(sentence: str, weights: dict[str, float], wants_number: bool, names: list[str], limit: int,
+          explains: bool = False) -> str:
     parts = _clauses(sentence)
-    scores = [_unit_score(p, weights, wants_number, names) for p in parts]
+    scores = [_unit_score(p, weights, wants_number, names, explains) for p in parts]
     best = max(_counted(parts, scores, wants_number) or range(len(parts)), key=lambda i: (scores[i], -i))
     lo = hi = best
     length = len(parts[best])

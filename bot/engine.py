@@ -79,6 +79,7 @@ class Options:
     b: float = 0.75
     min_coverage: float = 0.5
     min_hit_coverage: float = 0.3
+    drop_park_terms: bool = True
     number_check: bool = True
 
 
@@ -203,13 +204,16 @@ class Engine:
                 return Answer(question, False, None, self._not_covered(unknown[0]))
 
         concepts = self._concepts(query)
-        tokens = [t for c in concepts for alt in [*c.alternatives, c.backoff] for t in alt]
+        park_words = set().union(*(self._park_words[p.name] for p in named), *(self.tokenize.words(w) for w in written))
+        content = [c for c in concepts if c.word not in park_words]
+        # Once the search is limited to a park, its name only rewards the paragraphs that happen
+        # to spell it the way the question does (「泸州高新区」 in one caption, 「泸州国家高新区」 elsewhere).
+        ranked = content if named and self.options.drop_park_terms else concepts
+        tokens = [t for c in ranked for alt in [*c.alternatives, c.backoff] for t in alt]
         scores = self.index.scores(tokens)
         if self.options.bigram_weight:
             scores = scores + self.options.bigram_weight * self.pairs.scores(self._query_pairs(query))
         results = self._reweigh(top(scores, allowed, k=max(top_k, CANDIDATES)), query)
-        park_words = set().union(*(self._park_words[p.name] for p in named), *(self.tokenize.words(w) for w in written))
-        content = [c for c in concepts if c.word not in park_words]
         if named and not content:
             return Answer(question, False, park, self._only_park(named))
         weights = {t: self._idf(t) for c in content for alt in c.alternatives for t in alt}
