@@ -222,7 +222,8 @@ class Engine:
             results = self._counted_first(results, self._counted_thing(query, content, weights))
         results = self._covered_first(results[:top_k], content)
         confidence = self._coverage(content, results[0].doc) if results else 0.0
-        terms = [t for t in dict.fromkeys(tokens) if len(t) >= 2 or t.isdigit()]
+        every = [t for c in concepts for alt in c.alternatives for t in alt]  # shown in bold, park names too
+        terms = [t for t in dict.fromkeys(every) if len(t) >= 2 or t.isdigit()]
         if not results or confidence < self.options.min_coverage:
             return Answer(question, False, park, self._not_found(question), terms=terms, confidence=confidence)
         # The next best passages too, but not ones that share only a word or two with the question.
