@@ -190,32 +190,25 @@ class Engine:
     # -- answering -----------------------------------------------------------
 
     def ask(self, question: str, top_k: int = 3) -> Answer:
+        """Normalise, limit to the parks named, rank, check the answer is there, cut excerpts."""
         query = normalize_query(question or "")[:MAX_QUESTION]
         if not _HAS_WORDS.search(query):
             return Answer(question or "", False, None, "请输入一个文字问题，例如：兰州高新区有多少家高新技术企业？")
         named, unknown, written = self.registry.places_in(query) if self.options.park_filter else ([], [], [])
         park = named[0].name if len(named) == 1 else None
-        allowed: set[int] | None = None
-        if named:
-            allowed = set().union(*(self._park_docs[p.name] for p in named))
-        elif unknown:
-            allowed = {i for i, d in enumerate(self.docs) if any(u in d.para.text for u in unknown)}
-            if not allowed:
-                return Answer(question, False, None, self._not_covered(unknown[0]))
+        allowed = self._scope(named, unknown)
+        if allowed is not None and not allowed:
+            return Answer(question, False, None, self._not_covered(unknown[0]))
 
         concepts = self._concepts(query)
         park_words = set().union(*(self._park_words[p.name] for p in named), *(self.tokenize.words(w) for w in written))
         content = [c for c in concepts if c.word not in park_words]
+        if named and not content:
+            return Answer(question, False, park, self._only_park(named))
         # Once the search is limited to a park, its name only rewards the paragraphs that happen
         # to spell it the way the question does (「泸州高新区」 in one caption, 「泸州国家高新区」 elsewhere).
         ranked = content if named and self.options.drop_park_terms else concepts
-        tokens = [t for c in ranked for alt in [*c.alternatives, c.backoff] for t in alt]
-        scores = self.index.scores(tokens)
-        if self.options.bigram_weight:
-            scores = scores + self.options.bigram_weight * self.pairs.scores(self._query_pairs(query))
-        results = self._reweigh(top(scores, allowed, k=max(top_k, CANDIDATES)), query)
-        if named and not content:
-            return Answer(question, False, park, self._only_park(named))
+        results = self._rank(query, ranked, allowed, max(top_k, CANDIDATES))
         weights = {t: self._idf(t) for c in content for alt in c.alternatives for t in alt}
         wants_number = bool(self.cues.asks_number(query))
         if wants_number and self.options.number_check:
@@ -241,6 +234,21 @@ class Engine:
         answer = Answer(question, True, park or hits[0].park, "", hits, terms, confidence)
         answer.message = render_text(answer)  # the plain-text reply is part of the answer's contract
         return answer
+
+    def _scope(self, named: list[Park], unknown: list[str]) -> set[int] | None:
+        """The paragraphs a question may be answered from: its parks', or those naming the unknown place."""
+        if named:
+            return set().union(*(self._park_docs[p.name] for p in named))
+        if unknown:
+            return {i for i, d in enumerate(self.docs) if any(u in d.para.text for u in unknown)}
+        return None
+
+    def _rank(self, query: str, concepts: list[Concept], allowed: set[int] | None, k: int) -> list[Scored]:
+        """BM25 on words plus a share of BM25 on character pairs, then the corrections of `_reweigh`."""
+        scores = self.index.scores([t for c in concepts for alt in [*c.alternatives, c.backoff] for t in alt])
+        if self.options.bigram_weight:
+            scores = scores + self.options.bigram_weight * self.pairs.scores(self._query_pairs(query))
+        return self._reweigh(top(scores, allowed, k=k), query)
 
     # -- helpers -------------------------------------------------------------
 
