@@ -149,10 +149,11 @@ class Engine:
         self.tokenize = Tokenizer(words, stop, search_mode=options.search_mode)
         registry.lend_dictionary(self.tokenize.jieba)
         self.docs = [_Doc(a, p) for a in articles for p in a.paragraphs]
-        self.index = Index([self.tokenize(self._doc_text(d)) for d in self.docs], options.k1, options.b)
+        texts = [self._doc_text(d) for d in self.docs]
+        self.index = Index([self.tokenize(t) for t in texts], options.k1, options.b)
         if not options.lucene_idf:
             self.index.bm25 = _okapi(self.index.docs, options.k1, options.b)
-        self.pairs = Index([bigrams(self._doc_text(d)) for d in self.docs], options.k1, options.b)
+        self.pairs = Index([bigrams(t) for t in texts], options.k1, options.b)
         self._park_docs = {p.name: self._docs_about(p) for p in registry.parks}
         self._park_words = {p.name: {w for n in p.names() for w in self.tokenize.words(n)} for p in registry.parks}
         self._max_idf = math.log(1 + (len(self.docs) + 0.5) / 0.5)
@@ -213,15 +214,17 @@ class Engine:
         wants_number = bool(self.cues.asks_number(query))
         if wants_number and self.options.number_check:
             results = self._counted_first(results, self._counted_thing(query, content, weights))
-        results = self._covered_first(results[:top_k], content)
-        confidence = self._coverage(content, results[0].doc) if results else 0.0
+        coverage = {r.doc: self._coverage(content, r.doc) for r in results[:top_k]}
+        # Among the hits shown, one that holds enough of the question goes first.
+        results = sorted(results[:top_k], key=lambda r: coverage[r.doc] < self.options.min_coverage)
+        confidence = coverage[results[0].doc] if results else 0.0
         every = [t for c in concepts for alt in c.alternatives for t in alt]  # shown in bold, park names too
         terms = [t for t in dict.fromkeys(every) if len(t) >= 2 or t.isdigit()]
         if not results or confidence < self.options.min_coverage:
             return Answer(question, False, park, self._not_found(question), terms=terms, confidence=confidence)
         # The next best passages too, but not ones that share only a word or two with the question.
         results = results[:1] + [r for r in results[1:]
-                                 if self._coverage(content, r.doc) >= self.options.min_hit_coverage]
+                                 if coverage[r.doc] >= self.options.min_hit_coverage]
 
         explains = not wants_number and bool(self.cues.list.search(query))
         wants_place = bool(self.cues.place.search(query))
@@ -363,10 +366,6 @@ class Engine:
         found = sorted((r for r in results if tiers[r.doc]), key=lambda r: -tiers[r.doc])
         return found + [r for r in results if not tiers[r.doc]] if found else []
 
-    def _covered_first(self, results: list, content: list[Concept]) -> list:
-        """Among the hits shown, one that holds enough of the question goes first."""
-        return sorted(results, key=lambda r: self._coverage(content, r.doc) < self.options.min_coverage)
-
     def _reweigh(self, results: list, query: str) -> list:
         """Adjust BM25 for what it cannot see.
 
@@ -403,11 +402,6 @@ class Engine:
     def _not_covered(self, place: str) -> str:
         covered = "、".join(p.name for p in self.registry.parks)
         return f"抱歉，现有文章没有涉及「{place}」。目前收录的园区和地区有：{covered}。"
-
-
-def _counts(text: str, terms: list[str], number: re.Pattern) -> bool:
-    """A clause that holds a number (or date) and one of the question's words."""
-    return any(number.search(clause) and any(t in clause for t in terms) for clause in _CLAUSE.split(text))
 
 
 def _clause(fact: Fact) -> str:
