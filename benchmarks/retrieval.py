@@ -4,7 +4,9 @@
     python benchmarks/retrieval.py --qa FILE    # another set in the same format
 
 Scores come from ../shared/eval/score.py's own `score` function, so the figures
-match `python ../shared/eval/score.py`. Each row changes one choice from the
+match `python ../shared/eval/score.py`. In a clone without ../shared the dev set
+is skipped (one line says so) and benchmarks/scoring.py, the same rule, scores
+the own set. Each row changes one choice from the
 shipped `Options`, to show what that choice is worth.
 """
 
@@ -55,18 +57,32 @@ VARIANTS = {
 }
 
 
-def load_scorer():
-    spec = importlib.util.spec_from_file_location("score", EVAL / "score.py")
+def load_scorer(eval_dir: Path = EVAL):
+    """The shared scorer when it is beside the clone, else this repository's copy of its rule."""
+    if not (eval_dir / "score.py").exists():
+        from benchmarks.scoring import score
+
+        return score
+    spec = importlib.util.spec_from_file_location("score", eval_dir / "score.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.score
+
+
+def default_sets(eval_dir: Path = EVAL) -> list[Path]:
+    """The dev set lives outside the repository (../shared/eval); a plain clone scores its own set only."""
+    own = ROOT / "benchmarks" / "own_qa.jsonl"
+    if (eval_dir / "dev_qa.jsonl").exists():
+        return [eval_dir / "dev_qa.jsonl", own]
+    print(f"dev set skipped: {eval_dir} is not part of this repository (it sits beside the project's clone)")
+    return [own]
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--qa", action="append", help="question set(s); default: dev set and own set")
     args = ap.parse_args()
-    sets = [Path(p) for p in args.qa] if args.qa else [EVAL / "dev_qa.jsonl", ROOT / "benchmarks" / "own_qa.jsonl"]
+    sets = [Path(p) for p in args.qa] if args.qa else default_sets()
     score = load_scorer()
     for qa in sets:
         rows = [json.loads(line) for line in qa.read_text(encoding="utf-8").splitlines() if line.strip()]

@@ -1,0 +1,53 @@
+"""The benchmarks run in a plain clone, where ../shared/eval is not there."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+
+import pytest
+
+from benchmarks import retrieval, stats_recall
+from benchmarks.scoring import score
+
+from .conftest import ROOT
+
+ROWS = [
+    {"id": "a", "q": "x", "evidence": ["高新技术企业605家"], "answer": ["605家"]},
+    {"id": "b", "q": "y", "evidence": ["党员 1732名"], "answer": ["“1732名”"]},
+    {"id": "n", "q": "z", "evidence": [], "answer": []},
+]
+ANSWERS = [
+    {"found": True, "hits": [{"text": "有高新技术企业605家。", "excerpt": "高新技术企业605家"}]},
+    {"found": True, "hits": [{"text": "别的段落", "excerpt": "别的"}, {"text": "现有党员1732名", "excerpt": "1732名"}]},
+    {"found": True, "hits": [{"text": "t", "excerpt": "e"}]},
+]
+
+
+def test_own_scorer_applies_the_documented_rule():
+    result = score(ROWS, ANSWERS)
+    assert (result["hit@1"], result["hit@3"], result["answer@1"]) == (0.5, 1.0, 0.5)
+    assert result["negatives_rejected"] == 0.0 and result["excerpt_chars_max"] == 10
+
+
+@pytest.mark.skipif(not (retrieval.EVAL / "score.py").exists(), reason="../shared/eval is not beside this clone")
+def test_own_scorer_agrees_with_the_shared_one():
+    spec = importlib.util.spec_from_file_location("shared_score", retrieval.EVAL / "score.py")
+    shared = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(shared)
+    assert score(ROWS, ANSWERS) == shared.score(ROWS, ANSWERS)
+
+
+def test_retrieval_without_the_shared_set_scores_the_own_set_and_says_why(tmp_path, capsys):
+    assert retrieval.load_scorer(tmp_path) is score
+    assert retrieval.default_sets(tmp_path) == [ROOT / "benchmarks" / "own_qa.jsonl"]
+    said = capsys.readouterr().out.strip().splitlines()
+    assert len(said) == 1 and "not part of this repository" in said[0]
+
+
+def test_stats_recall_without_the_shared_set_is_skipped_in_one_line(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(stats_recall, "DEV_SET", tmp_path / "dev_stats.json")
+    monkeypatch.setattr(sys, "argv", ["stats_recall.py"])
+    assert stats_recall.main() == 0
+    said = capsys.readouterr().out.strip().splitlines()
+    assert len(said) == 1 and "skipped" in said[0]
