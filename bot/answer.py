@@ -1,16 +1,15 @@
-"""What an answer is, how its excerpt is chosen, and how it is shown.
+"""What an answer is, and how its excerpt is chosen.
 
 The excerpt is the one or two sentences of a paragraph that best answer the
-question, never text of our own. Rendering is the same answer twice: plain
-text for the console and command line, escaped HTML for Telegram.
+question, never text of our own. An answer is data with a `reason`; the words
+a user reads are written from it in bot/render.py and bot/telegram/views.py.
 """
 
 from __future__ import annotations
 
-import html
 import re
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from typing import Literal
 
 from bot.text import split_sentences
 
@@ -41,18 +40,30 @@ class Hit:
         return asdict(self)
 
 
+# Why an answer is what it is: found, or which kind of "no".
+#   answered     hits that hold the question
+#   empty        nothing to look up (no words, only emoji or punctuation)
+#   not_covered  the question names a place no article is about (`place`)
+#   only_park    the question is only a park's name (`parks`)
+#   not_found    the articles hold no answer
+Reason = Literal["answered", "empty", "not_covered", "only_park", "not_found"]
+
+
 @dataclass
 class Answer:
     query: str
     found: bool
     park: str | None
-    message: str
+    reason: Reason
     hits: list[Hit] = field(default_factory=list)
     terms: list[str] = field(default_factory=list)
     confidence: float = 0.0
+    place: str = ""  # not_covered: the place as the question names it
+    parks: list[str] = field(default_factory=list)  # only_park: the parks named; not_covered: those we cover
 
     def to_dict(self) -> dict:
-        return {"query": self.query, "found": self.found, "park": self.park, "message": self.message,
+        """The `ask --json` shape without `message`, which the adapter adds from bot.render."""
+        return {"query": self.query, "found": self.found, "park": self.park, "reason": self.reason,
                 "hits": [h.to_dict() for h in self.hits], "terms": self.terms,
                 "confidence": round(self.confidence, 3)}
 
@@ -137,50 +148,3 @@ def _trim(sentence: str, weights: dict[str, float], wants_number: bool, names: l
         text = text[: limit - 6]
     text = text.rstrip(_CLAUSE_END)
     return ("…" if lo > 0 else "") + text + ("…" if hi < len(parts) - 1 else "")
-
-
-def render_text(answer: Answer, start: int = 0, count: int | None = None) -> str:
-    """The plain-text reply: each excerpt with its source, or a plain 'not found'."""
-    if not answer.found or not answer.hits:
-        return answer.message
-    shown = answer.hits[start:start + count] if count else answer.hits[start:]
-    lines = []
-    for hit in shown:
-        lines.append(f"{hit.rank}. {hit.excerpt}")
-        lines.append(f"   —— {hit.source}")
-    return "\n".join(lines)
-
-
-def render_html(answer: Answer, start: int = 0, count: int | None = None) -> str:
-    """Telegram HTML: every piece of text escaped, the question's terms in bold."""
-    if not answer.found or not answer.hits:
-        return html.escape(answer.message)
-    shown = answer.hits[start:start + count] if count else answer.hits[start:]
-    blocks = []
-    for hit in shown:
-        body = bold_terms(hit.excerpt, answer.terms)
-        blocks.append(f"{hit.rank}. {body}\n<i>—— {html.escape(hit.source)}</i>")
-    return "\n\n".join(blocks)
-
-
-def bold_terms(text: str, terms: list[str], escape: Callable[[str], str] = html.escape) -> str:
-    """Escape `text` and wrap each occurrence of a term in <b>; longest terms win overlaps."""
-    spans: list[tuple[int, int]] = []
-    for term in sorted({t for t in terms if len(t) >= 2 or t.isdigit()}, key=len, reverse=True):
-        for match in re.finditer(re.escape(term), text):
-            s, e = match.span()
-            if not any(a < e and s < b for a, b in spans):
-                spans.append((s, e))
-    merged: list[tuple[int, int]] = []
-    for s, e in sorted(spans):  # 「<b>安全</b><b>应急</b>」 reads better as one bold run
-        if merged and merged[-1][1] == s:
-            merged[-1] = (merged[-1][0], e)
-        else:
-            merged.append((s, e))
-    out, pos = [], 0
-    for s, e in merged:
-        out.append(escape(text[pos:s]))
-        out.append(f"<b>{escape(text[s:e])}</b>")
-        pos = e
-    out.append(escape(text[pos:]))
-    return "".join(out)

@@ -14,7 +14,8 @@ from typing import TextIO
 
 from pydantic import ValidationError
 
-from bot.answer import render_text
+from bot import render
+from bot.answer import Answer
 from bot.engine import Engine
 from bot.settings import Settings
 
@@ -37,21 +38,26 @@ def _engine(settings: Settings) -> Engine:
         raise CorpusMissing(f"找不到语料文件 {err.filename}") from err
 
 
+def answer_json(answer: Answer) -> dict:
+    """The `ask --json` contract: the answer's data and the plain-text reply as `message`."""
+    return {**answer.to_dict(), "message": render.answer_text(answer)}
+
+
 def cmd_ask(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     engine = _engine(settings)
     top_k = args.top_k or settings.top_k
     if args.batch:
         for line in sys.stdin if args.question in (None, "-") else [args.question]:
-            _print_json(engine.ask(line.rstrip("\r\n"), top_k).to_dict(), out)
+            _print_json(answer_json(engine.ask(line.rstrip("\r\n"), top_k)), out)
         return EXIT_OK
     if args.question is None:
-        print("请给出一个问题，例如：python -m bot ask \"兰州高新区有多少家高新技术企业？\"", file=sys.stderr)
+        print(render.ASK_USAGE, file=sys.stderr)
         return EXIT_USAGE
     answer = engine.ask(args.question, top_k)
     if args.json:
-        _print_json(answer.to_dict(), out)
+        _print_json(answer_json(answer), out)
     else:
-        out.write(answer.message + "\n")
+        out.write(render.answer_text(answer) + "\n")
     return EXIT_OK
 
 
@@ -66,50 +72,44 @@ def cmd_build(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     out.write(f"已构建：{report.articles} 篇文章，{report.paragraphs} 段，{report.facts} 条数据"
               f" → {settings.corpus_dir}\n")
     for article_id in report.unplaced:
-        out.write(f"注意：文章 {article_id} 无法归属到任何园区，请在 corpus/parks.toml 中补充。\n")
+        out.write(render.unplaced(article_id) + "\n")
     return EXIT_OK
 
 
 def cmd_parks(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
-    from bot.parks import render_parks_text
-
     engine = _engine(settings)
     if args.json:
         _print_json([p.to_dict() for p in engine.parks()], out)
     else:
-        out.write(render_parks_text(engine.registry) + "\n")
+        out.write(render.parks_text(engine.parks()) + "\n")
     return EXIT_OK
 
 
 def cmd_park(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
-    from bot.parks import render_park_text
-
     engine = _engine(settings)
-    res, facts = engine.stats(args.name)
+    overview = engine.overview(args.name)
+    res = overview.resolution
     if args.json:
         _print_json(res.to_dict(), out)
     else:
-        out.write(render_park_text(res, facts) + "\n")
+        out.write(render.park_text(overview) + "\n")
     return EXIT_OK if res.status == "ok" else EXIT_ERROR
 
 
 def cmd_stats(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
-    from bot.stats import render_stats_text
-
     engine = _engine(settings)
     res, facts = engine.stats(args.name)
     if args.json:
         _print_json({"status": res.status, "park": res.park.name if res.park else None,
                      "candidates": res.candidates, "facts": [f.to_dict() for f in facts]}, out)
     else:
-        out.write(render_stats_text(res, facts) + "\n")
+        out.write(render.stats_text(res, facts) + "\n")
     return EXIT_OK if res.status == "ok" else EXIT_ERROR
 
 
 def cmd_chat(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     engine = _engine(settings)
-    out.write("园区党建问答（本地对话）。直接输入问题；"
-              "/parks 园区列表，/park 名称，/stats 名称，/help 帮助，/quit 退出。\n")
+    out.write(render.CHAT_BANNER + "\n")
     for reply in chat_replies(engine, _prompted_lines(out), settings.top_k):
         out.write(reply + "\n")
         out.flush()
@@ -129,9 +129,6 @@ def _prompted_lines(out: TextIO) -> Iterable[str]:
 
 def chat_replies(engine: Engine, lines: Iterable[str], top_k: int = 3) -> Iterable[str]:
     """The console chat: the bot's commands and questions, as plain text, one reply per line read."""
-    from bot.parks import render_park_text, render_parks_text
-    from bot.stats import render_stats_text
-
     for line in lines:
         text = line.strip()
         if not text:
@@ -143,24 +140,17 @@ def chat_replies(engine: Engine, lines: Iterable[str], top_k: int = 3) -> Iterab
         if command in ("/quit", "/exit", "/q"):
             return
         if command in ("/help", "/start"):
-            yield HELP
+            yield render.HELP
         elif command == "/parks":
-            yield render_parks_text(engine.registry)
+            yield render.parks_text(engine.parks())
         elif command == "/park":
-            yield render_park_text(*engine.stats(rest)) if rest else "用法：/park 园区名称，例如 /park 泸州高新区"
+            yield render.park_text(engine.overview(rest)) if rest else render.PARK_USAGE
         elif command == "/stats":
-            yield render_stats_text(*engine.stats(rest)) if rest else "用法：/stats 园区名称，例如 /stats 兰州新区"
+            yield render.stats_text(*engine.stats(rest)) if rest else render.STATS_USAGE
         elif command.startswith("/") and command != "/ask":
-            yield f"不认识的命令 {command}。输入 /help 查看用法。"
+            yield render.unknown_command(command)
         else:
-            yield render_text(engine.ask(rest if command == "/ask" else text, top_k))
-
-
-HELP = """直接输入问题，例如「兰州高新区有多少家高新技术企业？」，回答会引用文章原文和出处。
-/parks           收录的园区和地区
-/park 名称       一个园区的概况（如 /park 泸州高新区）
-/stats 名称      一个园区的统计数据及出处
-/quit            退出"""
+            yield render.answer_text(engine.ask(rest if command == "/ask" else text, top_k))
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
@@ -173,7 +163,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     """`make run`: serve Telegram when a token is configured, otherwise the console chat."""
     if settings.telegram_bot_token and settings.telegram_bot_token.get_secret_value().strip():
         return cmd_serve(args, settings, out)
-    out.write("未配置 TELEGRAM_BOT_TOKEN，启动本地对话。\n")
+    out.write(render.NO_TOKEN + "\n")
     return cmd_chat(args, settings, out)
 
 

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot import stats as stats_mod
-from bot.answer import Answer, Hit, cite, excerpt, render_text
+from bot.answer import Answer, Hit, cite, excerpt
 from bot.index import Index, Scored, Tokenizer, bigrams, read_list, read_synonyms, top
 from bot.ingest import Article, Paragraph, load_articles
 from bot.parks import Park, Registry, Resolution
-from bot.stats import Fact
+from bot.stats import Fact, Overview, overview
 from bot.text import normalize_query, split_sentences
 
 MAX_QUESTION = 500
@@ -182,6 +182,10 @@ class Engine:
     def park(self, name: str) -> Resolution:
         return self.registry.resolve(name)
 
+    def overview(self, name: str) -> Overview:
+        """/park: the park a name means, with its headline figures."""
+        return overview(*self.stats(name))
+
     def stats(self, name: str) -> tuple[Resolution, list]:
         res = self.registry.resolve(name)
         if res.status != "ok":
@@ -194,18 +198,19 @@ class Engine:
         """Normalise, limit to the parks named, rank, check the answer is there, cut excerpts."""
         query = normalize_query(question or "")[:MAX_QUESTION]
         if not _HAS_WORDS.search(query):
-            return Answer(question or "", False, None, "请输入一个文字问题，例如：兰州高新区有多少家高新技术企业？")
+            return Answer(question or "", False, None, "empty")
         named, unknown, written = self.registry.places_in(query) if self.options.park_filter else ([], [], [])
         park = named[0].name if len(named) == 1 else None
         allowed = self._scope(named, unknown)
         if allowed is not None and not allowed:
-            return Answer(question, False, None, self._not_covered(unknown[0]))
+            return Answer(question, False, None, "not_covered", place=unknown[0],
+                          parks=[p.name for p in self.registry.parks])
 
         concepts = self._concepts(query)
         park_words = set().union(*(self._park_words[p.name] for p in named), *(self.tokenize.words(w) for w in written))
         content = [c for c in concepts if c.word not in park_words]
         if named and not content:
-            return Answer(question, False, park, self._only_park(named))
+            return Answer(question, False, park, "only_park", parks=[p.name for p in named])
         # Once the search is limited to a park, its name only rewards the paragraphs that happen
         # to spell it the way the question does (「泸州高新区」 in one caption, 「泸州国家高新区」 elsewhere).
         ranked = content if named and self.options.drop_park_terms else concepts
@@ -221,7 +226,7 @@ class Engine:
         every = [t for c in concepts for alt in c.alternatives for t in alt]  # shown in bold, park names too
         terms = [t for t in dict.fromkeys(every) if len(t) >= 2 or t.isdigit()]
         if not results or confidence < self.options.min_coverage:
-            return Answer(question, False, park, self._not_found(question), terms=terms, confidence=confidence)
+            return Answer(question, False, park, "not_found", terms=terms, confidence=confidence)
         # The next best passages too, but not ones that share only a word or two with the question.
         results = results[:1] + [r for r in results[1:]
                                  if coverage[r.doc] >= self.options.min_hit_coverage]
@@ -234,9 +239,7 @@ class Engine:
             names = [doc.article.park] if wants_place and doc.article.park else []
             shown = excerpt(doc.para.text, weights, wants_number, names, explains=explains)
             hits.append(_hit(rank, r.score, doc, shown))
-        answer = Answer(question, True, park or hits[0].park, "", hits, terms, confidence)
-        answer.message = render_text(answer)  # the plain-text reply is part of the answer's contract
-        return answer
+        return Answer(question, True, park or hits[0].park, "answered", hits, terms, confidence)
 
     def _scope(self, named: list[Park], unknown: list[str]) -> set[int] | None:
         """The paragraphs a question may be answered from: its parks', or those naming the unknown place."""
@@ -387,21 +390,6 @@ class Engine:
             if asks_list and _enumerates(para.text, list_terms):
                 r.score *= self.options.list_weight
         return sorted(results, key=lambda r: -r.score)
-
-    def _not_found(self, question: str) -> str:
-        """Quote the question as the user wrote it (not as normalised), shortened if long."""
-        quoted = " ".join(question.split())
-        quoted = quoted if len(quoted) <= 60 else quoted[:60] + "…"
-        return f"抱歉，现有文章中没有找到能回答「{quoted}」的内容。可以换个说法，或用 /parks 查看收录的园区。"
-
-    def _only_park(self, named: list[Park]) -> str:
-        names = "或".join(p.name for p in named)
-        overview = "、".join(f"/park {p.name}" for p in named)
-        return f"想了解{names}的哪方面？请把问题说完整（比如问某个数字或某项做法），或用 {overview} 查看概况。"
-
-    def _not_covered(self, place: str) -> str:
-        covered = "、".join(p.name for p in self.registry.parks)
-        return f"抱歉，现有文章没有涉及「{place}」。目前收录的园区和地区有：{covered}。"
 
 
 def _clause(fact: Fact) -> str:

@@ -22,7 +22,6 @@ from typing import Literal
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from bot.stats import headline
 from bot.text import normalize_query
 
 REGISTRY_FILE = "parks.toml"
@@ -345,63 +344,3 @@ def article_park(article, registry: Registry) -> Park | None:
     if strangers and max(strangers.values()) >= scores[best]:
         return None
     return registry.get(best)
-
-
-# -- plain text -------------------------------------------------------------------
-
-
-def _where(park: Park) -> str:
-    return park.province + (park.city if park.city and park.city != park.province else "")
-
-
-def render_parks_text(registry: Registry) -> str:
-    """/parks: every park and place, grouped by kind."""
-    lines = [f"收录的园区和地区（{len(registry.parks)} 个）："]
-    kinds = list(dict.fromkeys(p.kind for p in registry.parks))
-    for kind in kinds:
-        lines.append(f"【{kind}】")
-        for park in (p for p in registry.parks if p.kind == kind):
-            lines.append(f"· {park.name}（{_where(park)}）文章 {len(park.articles)} 篇")
-    lines.append("查看一个园区：/park 名称；统计数据：/stats 名称")
-    return "\n".join(lines)
-
-
-def render_unresolved(res: Resolution) -> str:
-    """The answer for a name that is not one park: the choices, or the nearest names and the list."""
-    if res.status == "ambiguous":
-        return "这个名称可能指：" + "、".join(res.candidates) + "。请输入完整名称。"
-    lines = ["没有找到这个园区或地区。"]
-    if res.candidates:
-        lines.append("您是不是要找：" + "、".join(res.candidates) + "？")
-    if res.known:
-        lines.append("收录的园区和地区：" + "、".join(res.known) + "。")
-    return "\n".join(lines)
-
-
-HEADLINE_FACTS = 5
-
-
-def render_park_text(res: Resolution, facts: list) -> str:
-    """/park: what kind of place it is, where, its other names, its articles and a few headline figures.
-
-    `facts` are the park's figures in headline order (bot.stats.facts_for).
-    """
-    if res.status != "ok" or res.park is None:
-        return render_unresolved(res)
-    park = res.park
-    lines = [f"{park.name}（{park.kind}）", f"地区：{_where(park)}"]
-    if park.aliases:
-        lines.append("又称：" + "、".join(park.aliases))
-    if park.places:
-        lines.append("包括：" + "、".join(park.places))
-    if park.articles:
-        lines.append("文章：")
-        lines += [f"· {a['article_id']} {a['title']}" for a in park.articles]
-    if facts:
-        lines.append("主要数据：")
-        for fact in headline(facts, HEADLINE_FACTS):
-            who = f"（{fact.company}）" if fact.company else ""
-            lines.append(f"· {fact.label or '数据'}{who}：{fact.text or fact.value}")
-        if len(facts) > HEADLINE_FACTS:
-            lines.append(f"共 {len(facts)} 条数据，查看全部：/stats {park.name}")
-    return "\n".join(lines)

@@ -25,6 +25,7 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
+from bot.parks import REGISTRY_FILE, Registry, Resolution
 from bot.text import split_sentences
 
 FACTS_FILE = "stats.json"
@@ -33,7 +34,7 @@ WORDS_FILE = "stat_words.toml"
 VOCAB_DIR = Path(__file__).resolve().parent.parent / "corpus"
 LABEL_MAX = 20
 NAME_QUOTE_MAX = 12  # a quotation this short is a name (“4项行动”), not somebody speaking
-EXCERPT_MAX = 60
+HEADLINE_FACTS = 5  # figures in a park's overview, the same in every adapter
 
 _MULTIPLIERS = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
 _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -574,8 +575,6 @@ def extract_facts(articles, registry=None, v: Vocabulary | None = None) -> list[
 
     Without a registry the repository's corpus/parks.toml gives the park names.
     """
-    from bot.parks import REGISTRY_FILE, Registry
-
     v = v or vocabulary()
     registry = registry or Registry.from_toml(VOCAB_DIR / REGISTRY_FILE)
     park_names = _longest_first(n for p in registry.parks for n in p.names() if len(n) > 2)
@@ -668,40 +667,14 @@ def facts_for(park: str, facts: list[Fact]) -> list[Fact]:
     return sorted(mine, key=lambda f: (headline_rank(f), bool(f.company)))
 
 
-# -- plain text ---------------------------------------------------------------------
+@dataclass
+class Overview:
+    """A park as /park shows it: the name resolved, its figures, and the few that head its overview."""
+
+    resolution: Resolution
+    facts: list[Fact]
+    headline: list[Fact]
 
 
-def excerpt(fact: Fact, width: int = EXCERPT_MAX) -> str:
-    """The part of the sentence around the figure, short enough for a list."""
-    s = fact.sentence
-    if len(s) <= width:
-        return s
-    at = s.find(fact.text) if fact.text in s else max(s.find(fact.value), 0)
-    start = max(0, min(at - width // 2, len(s) - width))
-    return ("…" if start else "") + s[start:start + width] + ("…" if start + width < len(s) else "")
-
-
-def render_fact(n: int, fact: Fact) -> str:
-    """One numbered figure, its company if any, and the words it comes from with their place."""
-    figure = fact.text or fact.value
-    who = f"（{fact.company}）" if fact.company else ""
-    return f"{n}. {fact.label or '数据'}{who}：{figure}\n   “{excerpt(fact)}” [{fact.article_id} 第{fact.paragraph}段]"
-
-
-def render_stats_text(res, facts: list[Fact], start: int = 0, count: int | None = None) -> str:
-    """/stats as plain text; `start` and `count` page a long list."""
-    from bot.parks import render_unresolved  # bot.parks imports this module
-
-    if res.status != "ok":
-        return render_unresolved(res)
-    name = res.park.name
-    if not facts:
-        return f"{name}：文章中没有找到统计数据。"
-    if start >= len(facts):
-        return f"{name}：统计数据共 {len(facts)} 条，没有更多了。"
-    end = len(facts) if count is None else min(len(facts), start + count)
-    lines = [f"{name} · 统计数据（共 {len(facts)} 条，第 {start + 1}–{end} 条）"]
-    lines += [render_fact(i + 1, f) for i, f in enumerate(facts[start:end], start=start)]
-    if end < len(facts):
-        lines.append(f"还有 {len(facts) - end} 条。")
-    return "\n".join(lines)
+def overview(res: Resolution, facts: list[Fact]) -> Overview:
+    return Overview(res, facts, headline(facts, HEADLINE_FACTS) if res.status == "ok" else [])

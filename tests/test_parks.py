@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.ingest import read_articles
-from bot.parks import HEADLINE_FACTS, REGISTRY_FILE, Registry, render_park_text, render_parks_text, split_name
-from bot.stats import extract_facts, facts_for, headline
+from bot.parks import REGISTRY_FILE, Registry, split_name
+from bot.stats import HEADLINE_FACTS, extract_facts, facts_for, headline
 
 from .conftest import CORPUS, SEEDS
 
@@ -179,23 +179,7 @@ def test_an_unknown_place_is_named_without_the_words_before_it(registry):
     assert registry.unknown_places("请问南宁高新区获得了什么奖") == ["南宁高新区"]
 
 
-# -- plain text ----------------------------------------------------------------------------
-
-
-def test_parks_text_lists_every_park_under_its_kind(built):
-    registry, _, _ = built
-    text = render_parks_text(registry)
-    assert all(p.name in text and p.kind in text for p in registry.parks)
-
-
-def test_park_text_shows_kind_place_aliases_articles_and_headline_figures(built):
-    registry, articles, _ = built
-    facts = facts_for("泸州国家高新区", extract_facts(articles, registry))
-    text = render_park_text(registry.resolve("泸州高新区"), facts)
-    park = registry.get("泸州国家高新区")
-    assert park.kind in text and park.province in text and "泸州高新区" in text
-    assert all(a["title"] in text for a in park.articles)
-    assert all((f.text or f.value) in text for f in headline(facts, HEADLINE_FACTS))
+# -- overview --------------------------------------------------------------------------------
 
 
 def test_overview_prefers_a_telling_label_to_a_bare_head_word(built):
@@ -204,13 +188,3 @@ def test_overview_prefers_a_telling_label_to_a_bare_head_word(built):
     chosen = headline(facts, HEADLINE_FACTS)
     assert any(len(f.label) <= 2 for f in facts)
     assert all(len(f.label) > 2 for f in chosen)
-
-
-def test_park_text_for_an_ambiguous_name_lists_the_choices(registry):
-    text = render_park_text(registry.resolve("兰州"), [])
-    assert "兰州高新区" in text and "兰州新区" in text
-
-
-def test_park_text_for_an_unknown_name_suggests_and_lists(registry):
-    text = render_park_text(registry.resolve("杭州高新区"), [])
-    assert "您是不是要找" in text and all(p.name in text for p in registry.parks)

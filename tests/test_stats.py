@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.ingest import Article, Paragraph, read_articles
-from bot.parks import REGISTRY_FILE, Registry, Resolution
-from bot.stats import Fact, chinese_number, extract_facts, facts_for, headline_rank, render_stats_text, vocabulary
+from bot.parks import REGISTRY_FILE, Registry
+from bot.stats import Fact, chinese_number, extract_facts, facts_for, headline_rank, vocabulary
 
 from .conftest import CORPUS, SEEDS
 
@@ -233,28 +233,6 @@ def test_a_parks_own_figures_come_before_its_companies_in_a_topic():
 def test_enterprises_come_before_other_counts():
     facts = facts_of("建成标准化养殖基地7个，拥有高新技术企业605家。")
     assert facts_for("测试高新区", facts)[0].value == "605家"
-
-
-def _ok(name: str) -> Resolution:
-    return Registry.from_toml(CORPUS / REGISTRY_FILE).resolve(name)
-
-
-def test_stats_text_shows_each_figure_with_its_source(corpus_facts):
-    res = _ok("兰州新区")
-    text = render_stats_text(res, facts_for("兰州新区", corpus_facts))
-    assert "兰州新区" in text and "402家" in text and "001-1" in text
-
-
-def test_stats_text_pages_a_long_list(corpus_facts):
-    facts = facts_for("兰州高新区", corpus_facts)
-    page = render_stats_text(_ok("兰州高新区"), facts, start=5, count=5)
-    assert "第 6–10 条" in page and f"共 {len(facts)} 条" in page
-    assert facts[5].text in page and facts[0].text not in page.split("\n", 1)[1].split("\n")[0]
-
-
-def test_stats_text_for_an_ambiguous_name_offers_the_choices():
-    text = render_stats_text(_ok("兰州"), [])
-    assert "兰州高新区" in text and "兰州新区" in text
 
 
 def test_a_qualifier_before_wan_or_yi_stays_in_the_value():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.render import answer_text as render_text
 from tests.telegram_fixtures import running_bot
 
 QUESTION = "兰州高新区有多少家高新技术企业？"
@@ -67,7 +68,7 @@ async def test_a_button_of_a_forgotten_answer_says_it_has_expired(fake, engine, 
 async def test_a_question_without_an_answer_gets_the_engines_not_found_message_without_buttons(bot, alice, engine):
     question = "今天天气怎么样？"
     reply = await alice.says(question)
-    assert reply.text == engine.ask(question).message
+    assert reply.text == render_text(engine.ask(question))
     assert reply.buttons == {}
 
 
@@ -84,7 +85,7 @@ async def test_a_message_of_10000_characters_gets_a_note_and_an_answer_to_its_be
 
 async def test_a_blank_message_gets_the_engines_request_for_a_question(bot, alice, engine):
     reply = await alice.says("   ")
-    assert reply.text == engine.ask("   ").message
+    assert reply.text == render_text(engine.ask("   "))
 
 
 async def test_a_sticker_gets_a_friendly_reply(bot, alice):

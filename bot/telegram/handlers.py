@@ -174,7 +174,7 @@ async def park(update: Update, context: Context) -> None:
         text, keyboard = views.parks_view(_engine(context))
         await _reply(update, context, "用法：/park 园区名称，例如 /park 泸州高新区\n\n" + text, keyboard)
         return
-    await _reply(update, context, *views.park_view(_engine(context), name, *_engine(context).stats(name)))
+    await _reply(update, context, *views.park_view(_engine(context), name, _engine(context).overview(name)))
 
 
 @limited
@@ -248,7 +248,7 @@ async def _pressed_park(update: Update, context: Context) -> str | None:
 async def park_button(update: Update, context: Context) -> None:
     if (name := await _pressed_park(update, context)) is None:
         return
-    await edit(update.callback_query, *views.park_view(_engine(context), name, *_engine(context).stats(name)))
+    await edit(update.callback_query, *views.park_view(_engine(context), name, _engine(context).overview(name)))
 
 
 @limited

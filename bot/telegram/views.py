@@ -19,17 +19,16 @@ from telegram import (
 )
 from telegram.constants import InlineKeyboardButtonLimit, MessageLimit, ParseMode
 
-from bot.answer import Answer, Hit, bold_terms, render_html
+from bot import render
+from bot.answer import Answer, Hit
 from bot.engine import Engine
-from bot.parks import Park, Resolution
-from bot.stats import Fact
-from bot.stats import excerpt as fact_excerpt
+from bot.parks import Resolution
+from bot.stats import Fact, Overview
 
 View = tuple[str, InlineKeyboardMarkup | None]
 MAX_MESSAGE = MessageLimit.MAX_TEXT_LENGTH
 MAX_DATA = InlineKeyboardButtonLimit.MAX_CALLBACK_DATA
 FACTS_PER_PAGE = 5
-HEADLINE_FACTS = 3
 _TAG = re.compile(r"<[^>]*>")
 
 WELCOME = ("你好！我是<b>园区党建问答</b>机器人：回答关于高新区、国家级新区和县域党建与产业发展的问题，"
@@ -122,6 +121,41 @@ def split_html(markup: str, limit: int = MAX_MESSAGE) -> list[str]:
 # -- answers ---------------------------------------------------------------------------------------
 
 
+def render_html(answer: Answer, start: int = 0, count: int | None = None) -> str:
+    """Each excerpt with the question's terms in bold and its source; or why there is none."""
+    if not answer.found or not answer.hits:
+        return esc(render.no_answer(answer))
+    shown = answer.hits[start:start + count] if count else answer.hits[start:]
+    blocks = []
+    for hit in shown:
+        body = bold_terms(hit.excerpt, answer.terms)
+        blocks.append(f"{hit.rank}. {body}\n<i>—— {esc(hit.source)}</i>")
+    return "\n\n".join(blocks)
+
+
+def bold_terms(text: str, terms: list[str]) -> str:
+    """Escape `text` and wrap each occurrence of a term in <b>; longest terms win overlaps."""
+    spans: list[tuple[int, int]] = []
+    for term in sorted({t for t in terms if len(t) >= 2 or t.isdigit()}, key=lambda t: (-len(t), t)):
+        for match in re.finditer(re.escape(term), text):
+            s, e = match.span()
+            if not any(a < e and s < b for a, b in spans):
+                spans.append((s, e))
+    merged: list[tuple[int, int]] = []
+    for s, e in sorted(spans):  # 「<b>安全</b><b>应急</b>」 reads better as one bold run
+        if merged and merged[-1][1] == s:
+            merged[-1] = (merged[-1][0], e)
+        else:
+            merged.append((s, e))
+    out, pos = [], 0
+    for s, e in merged:
+        out.append(esc(text[pos:s]))
+        out.append(f"<b>{esc(text[s:e])}</b>")
+        pos = e
+    out.append(esc(text[pos:]))
+    return "".join(out)
+
+
 def answer_view(answer: Answer, sid: str, start: int, per_page: int) -> View:
     """One page of hits; 「原文」 for each, 「更多结果」 while there are more."""
     text = render_html(answer, start, per_page)
@@ -148,7 +182,7 @@ def paragraph_view(engine: Engine, hit: Hit, terms: list[str]) -> str:
     after = engine.paragraph(hit.article_id, hit.paragraph + 1)
     if before:
         blocks.append(esc(before.text))
-    blocks.append(f"<blockquote>{bold_terms(hit.text, terms, esc)}</blockquote>")
+    blocks.append(f"<blockquote>{bold_terms(hit.text, terms)}</blockquote>")
     if after:
         blocks.append(esc(after.text))
     return "\n\n".join(blocks)
@@ -181,10 +215,6 @@ def _park_buttons(engine: Engine, names: list[str]) -> list[InlineKeyboardButton
     return [button(name, "park", index[name]) for name in names if name in index]
 
 
-def _place(park: Park) -> str:
-    return park.province + (park.city if park.city and park.city != park.province else "")
-
-
 def parks_view(engine: Engine) -> View:
     """Every park and place covered, grouped by kind; each a button to its overview."""
     parks = engine.parks()
@@ -199,8 +229,9 @@ def parks_view(engine: Engine) -> View:
     return "\n\n".join(blocks), InlineKeyboardMarkup(buttons)
 
 
-def park_view(engine: Engine, query: str, res: Resolution, facts: list) -> View:
+def park_view(engine: Engine, query: str, overview: Overview) -> View:
     """A park's overview; for an ambiguous name the choices, for an unknown one suggestions and the list."""
+    res = overview.resolution
     if res.status == "ambiguous":
         text = f"「{esc(query)}」可能指以下几个，请选择："
         return text, InlineKeyboardMarkup(rows(_park_buttons(engine, res.candidates), 2))
@@ -208,15 +239,15 @@ def park_view(engine: Engine, query: str, res: Resolution, facts: list) -> View:
         return unknown_view(engine, query, res)
     park = res.park
     index = [p.name for p in engine.parks()].index(park.name)
-    lines = [f"<b>{esc(park.name)}</b>", f"类型：{esc(park.kind)}", f"地区：{esc(_place(park))}"]
+    lines = [f"<b>{esc(park.name)}</b>", f"类型：{esc(park.kind)}", f"地区：{esc(render.place(park))}"]
     if park.aliases:
         lines.append(f"又称：{esc('、'.join(park.aliases))}")
     blocks = ["\n".join(lines)]
     if park.articles:
         titles = "\n".join(f"• 《{esc(a['title'])}》" for a in park.articles)
         blocks.append(f"<b>相关文章（{len(park.articles)} 篇）</b>\n{titles}")
-    if facts:
-        headline = "\n".join(_fact_line(engine, i, f) for i, f in enumerate(facts[:HEADLINE_FACTS], start=1))
+    if overview.headline:
+        headline = "\n".join(_fact_line(engine, i, f) for i, f in enumerate(overview.headline, start=1))
         blocks.append(f"<b>主要数据</b>\n{headline}")
     keyboard = [[button("统计数据", "stats", index, 0), button("全部园区", "parks")]]
     return "\n\n".join(blocks), InlineKeyboardMarkup(keyboard)
@@ -236,17 +267,14 @@ def _fact_line(engine: Engine, n: int, fact: Fact) -> str:
     """A figure in bold, the words around it, and where they come from."""
     article = engine.article(fact.article_id)
     source = f"《{article.title}》第{fact.paragraph}段" if article else f"第{fact.paragraph}段"
-    figure = getattr(fact, "text", "") or fact.value
-    company = getattr(fact, "company", "")
-    who = f"（{esc(company)}）" if company else ""
-    return (f"{n}. {esc(fact.label or '数据')}{who}：<b>{esc(figure)}</b>\n"
-            f"“{esc(fact_excerpt(fact))}”\n<i>—— {esc(source)}</i>")
+    return (f"{n}. {esc(render.fact_label(fact))}：<b>{esc(render.figure(fact))}</b>\n"
+            f"“{esc(render.fact_context(fact))}”\n<i>—— {esc(source)}</i>")
 
 
 def stats_view(engine: Engine, query: str, res: Resolution, facts: list, page: int) -> View:
     """A park's figures with their sources, FACTS_PER_PAGE to a page."""
     if res.status != "ok" or res.park is None:
-        return park_view(engine, query, res, facts)
+        return park_view(engine, query, Overview(res, [], []))
     park = res.park
     index = [p.name for p in engine.parks()].index(park.name)
     back = button("概况", "park", index)
