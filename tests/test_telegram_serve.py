@@ -69,9 +69,10 @@ async def test_serve_answers_over_long_polling_and_stops_cleanly_on_sigterm(fake
 async def test_serve_uses_a_webhook_when_a_webhook_url_is_configured(fake, tmp_path):
     port = free_port()
     alice = Person(fake, 1001)
-    process, _ = await start_serve(tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=fake.base_url,
-                                   TELEGRAM_WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram",
-                                   TELEGRAM_WEBHOOK_LISTEN="127.0.0.1", TELEGRAM_WEBHOOK_PORT=str(port))
+    process, log = await start_serve(tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=fake.base_url,
+                                     TELEGRAM_WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram",
+                                     TELEGRAM_WEBHOOK_LISTEN="127.0.0.1", TELEGRAM_WEBHOOK_PORT=str(port),
+                                     LOG_LEVEL="DEBUG")
     try:
         for _ in range(300):  # until the bot has told Telegram where to deliver
             if fake.state.webhook.get("url"):
@@ -85,6 +86,10 @@ async def test_serve_uses_a_webhook_when_a_webhook_url_is_configured(fake, tmp_p
     assert "605家" in reply.text
     assert code == 0
     assert not fake.calls_to("getUpdates")
+    logged = log.read_text(encoding="utf-8")
+    assert "setWebhook" in logged  # DEBUG logging was on, and shows the call that carries the secret ...
+    assert fake.state.webhook["secret_token"] not in logged  # ... but never the secret
+    assert TOKEN not in logged and TOKEN.split(":")[1] not in logged
 
 
 @pytest.mark.parametrize("settings", [{}, {"TELEGRAM_BOT_TOKEN": ""}])

@@ -110,7 +110,7 @@ def serve(settings: Settings) -> int:
     token = settings.telegram_bot_token.get_secret_value().strip()
     os.environ.setdefault("PTB_TIMEDELTA", "true")  # PTB's future time type now: no deprecation warning per 429
     try:
-        configure_logging(settings.log_level, [token])
+        configure_logging(settings.log_level, [token, webhook_secret(token)])
     except ValueError:
         print(f"LOG_LEVEL 无效：{settings.log_level!r}，可用 DEBUG、INFO、WARNING、ERROR。", file=sys.stderr)
         return EXIT_CONFIG
