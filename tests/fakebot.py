@@ -330,8 +330,13 @@ class FakeBotApi:
 
     def press(self, user: Json, reply: Reply, data: str) -> str:
         """The user presses a button with `data` under the bot's message; returns the callback query id."""
+        return self.callback(user, message=reply.message, data=data)
+
+    def callback(self, user: Json, **fields: Any) -> str:
+        """A callback query of any shape (`message` or `inline_message_id`, `data`, `game_short_name`, or
+        none), as a real or a forged client could send it; returns its id."""
         query_id = str(next(self._ids) * 1000 + 7)
-        query = {"id": query_id, "from": user, "message": reply.message, "chat_instance": "42", "data": data}
+        query = {"id": query_id, "from": user, "chat_instance": "42", **fields}
         self.state.callback_queries[query_id] = {"query": query, "answered": False}
         self.push({"callback_query": query})
         return query_id

@@ -132,3 +132,22 @@ async def test_admins_are_not_rate_limited(fake, engine, alice):
     async with running_bot(fake, engine, rate_limit_per_minute=1, admin_user_ids=[alice.user["id"]]):
         for _ in range(3):
             assert "605家" in (await alice.says(QUESTION)).text
+
+
+async def test_a_button_from_before_a_restart_never_opens_another_questions_answer(fake, engine, alice):
+    async with running_bot(fake, engine):
+        old = await alice.says(QUESTION)
+    async with running_bot(fake, engine):
+        await alice.says("徐州高新区有多少家安全应急企业")
+        answer = await fake.answer_to(alice.press(old, "原文 1"))
+    assert answer["text"] == "该结果已过期，请重新提问。"
+    assert fake.pending_replies(alice.chat["id"]) == 0
+
+
+async def test_more_results_past_the_last_page_shows_the_last_page(bot, fake, alice):
+    first = await alice.says(QUESTION)
+    sid = first.buttons["更多结果"].split(":")[1]
+    fake.press(alice.user, first, f"more:{sid}:99")
+    last = await alice.next_reply()
+    assert last.edited and last.text.startswith("7. ")
+    assert "更多结果" not in last.buttons and "上一页" in last.buttons

@@ -7,10 +7,12 @@ stays small.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import html
 import logging
 import re
+import secrets
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 
@@ -19,6 +21,7 @@ from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
+    ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
@@ -42,6 +45,7 @@ EXAMPLES = ("兰州高新区有多少家高新技术企业？", "泸州高新区
 MAX_QUESTION = 500
 PAGES = 3  # an answer keeps top_k × PAGES hits for 「更多结果」
 KEPT_ANSWERS = 50  # per chat; older buttons answer 「已过期」
+ANSWER_ID_BYTES = 5  # 10 hex characters: a clash within a chat's 50 answers is checked, across restarts improbable
 
 
 def _engine(context: Context) -> Engine:
@@ -85,12 +89,18 @@ def limited(handler: Handler) -> Handler:
 
 
 def _remember(context: Context, answer: Answer) -> str:
+    """Keep `answer` for its buttons under a random id: a counter would restart at 1 after a restart, and an old
+    button would then open another question's answer."""
+    if context.chat_data is None:
+        return ""
     answers: OrderedDict[str, Answer] = context.chat_data.setdefault("answers", OrderedDict())
-    context.chat_data["seq"] = sid = context.chat_data.get("seq", 0) + 1
-    answers[f"{sid:x}"] = answer
+    sid = secrets.token_hex(ANSWER_ID_BYTES)
+    while sid in answers:
+        sid = secrets.token_hex(ANSWER_ID_BYTES)
+    answers[sid] = answer
     while len(answers) > KEPT_ANSWERS:
         answers.popitem(last=False)
-    return f"{sid:x}"
+    return sid
 
 
 async def answer_question(update: Update, context: Context, question: str) -> None:
@@ -190,7 +200,17 @@ async def stats(update: Update, context: Context) -> None:
 
 
 def _stored(context: Context, sid: str) -> Answer | None:
-    return context.chat_data.get("answers", {}).get(sid)
+    return (context.chat_data or {}).get("answers", {}).get(sid)
+
+
+async def unusable_button(update: Update, context: Context) -> None:
+    """Answer (「已过期」) and stop a press no handler below can serve: no data (PTB would give it to the first
+    pattern handler, with no match), or no message in a chat we know (a forged press from an inline message)."""
+    query = update.callback_query
+    if query.data and isinstance(query.message, Message):
+        return
+    await query.answer(views.EXPIRED, show_alert=True)
+    raise ApplicationHandlerStop
 
 
 @limited
@@ -283,6 +303,9 @@ async def inline_query(update: Update, context: Context) -> None:
 async def on_error(update: object, context: Context) -> None:
     """Log the failure, tell the user something went wrong, and tell the admins what."""
     log.error("update %s failed", getattr(update, "update_id", None), exc_info=context.error)
+    if isinstance(update, Update) and update.callback_query:  # no spinning button, whatever failed
+        with contextlib.suppress(TelegramError):
+            await update.callback_query.answer(views.SORRY)
     if isinstance(update, Update) and update.effective_chat:
         try:
             await context.bot.send_message(update.effective_chat.id, views.SORRY)
@@ -310,13 +333,15 @@ def register(app: Application) -> None:
         MessageHandler(private & filters.TEXT, private_text),
         MessageHandler(private, not_text),
         MessageHandler(groups & filters.TEXT & ~filters.COMMAND & AddressedToBot(), group_text),
-        CallbackQueryHandler(more_button, pattern=r"^more:(\w+):(\d+)$"),
-        CallbackQueryHandler(paragraph_button, pattern=r"^para:(\w+):(\d+)$"),
-        CallbackQueryHandler(example_button, pattern=r"^ex:(\d+)$"),
+        # ASCII digits only, and few of them: `\d` matches 「٣」, and a forged number may be of any size.
+        CallbackQueryHandler(more_button, pattern=r"^more:([0-9a-f]{1,16}):([0-9]{1,4})$"),
+        CallbackQueryHandler(paragraph_button, pattern=r"^para:([0-9a-f]{1,16}):([0-9]{1,4})$"),
+        CallbackQueryHandler(example_button, pattern=r"^ex:([0-9]{1,4})$"),
         CallbackQueryHandler(parks_button, pattern=r"^parks$"),
-        CallbackQueryHandler(park_button, pattern=r"^park:(\d+)$"),
-        CallbackQueryHandler(stats_button, pattern=r"^stats:(\d+):(\d+)$"),
+        CallbackQueryHandler(park_button, pattern=r"^park:([0-9]{1,4})$"),
+        CallbackQueryHandler(stats_button, pattern=r"^stats:([0-9]{1,4}):([0-9]{1,4})$"),
         CallbackQueryHandler(stale_button),
         InlineQueryHandler(inline_query),
     ])
+    app.add_handler(CallbackQueryHandler(unusable_button), group=-1)
     app.add_error_handler(on_error)

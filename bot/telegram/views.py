@@ -48,7 +48,7 @@ def help_text(username: str) -> str:
 
 NOT_TEXT = "我只能读懂文字问题。请直接输入问题，例如：兰州高新区有多少家高新技术企业？"
 SORRY = "抱歉，处理你的消息时出了点问题，请稍后再试。"
-EXPIRED = "这条结果已过期，请重新提问。"
+EXPIRED = "该结果已过期，请重新提问。"
 SLOW_DOWN = "你发得太快了，请稍等一分钟再问。"
 
 
@@ -158,6 +158,8 @@ def bold_terms(text: str, terms: list[str]) -> str:
 
 def answer_view(answer: Answer, sid: str, start: int, per_page: int) -> View:
     """One page of hits; 「原文」 for each, 「更多结果」 while there are more."""
+    if answer.hits:  # a forged or stale page number past the end shows the last page, never an empty one
+        start = min(max(start, 0), (len(answer.hits) - 1) // per_page * per_page)
     text = render_html(answer, start, per_page)
     if not answer.found or not answer.hits:
         return text, None
