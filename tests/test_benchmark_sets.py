@@ -1,0 +1,61 @@
+"""The committed question sets stay scoreable: a rebuilt corpus that loses a row's evidence would
+silently turn a fair question into a miss, so every answerable row must still point at its park's text."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CORPUS, ROOT
+
+SETS = [ROOT / "benchmarks" / "own_qa.jsonl", ROOT / "benchmarks" / "chat_qa.jsonl"]
+
+
+def norm(s: str) -> str:
+    """The scorer's normalisation (../shared/eval/score.py): NFKC, no whitespace, straight quotes."""
+    s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", s))
+    return s.replace("“", '"').replace("”", '"').replace("‘", "'").replace("’", "'")
+
+
+def rows(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def paragraphs_by_park() -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for article in json.loads((CORPUS / "articles.json").read_text(encoding="utf-8")):
+        out.setdefault(article["park"], []).extend(norm(p["text"]) for p in article["paragraphs"])
+    return out
+
+
+@pytest.mark.parametrize("path", SETS, ids=lambda p: p.name)
+def test_every_answerable_row_has_its_evidence_and_answer_in_one_paragraph_of_its_park(path: Path) -> None:
+    texts = paragraphs_by_park()
+    broken = []
+    for row in rows(path):
+        if not row["evidence"]:
+            continue
+        holding = [t for t in texts.get(row["park"], []) if any(norm(e) in t for e in row["evidence"])]
+        if not any(norm(a) in t for t in holding for a in row["answer"]):
+            broken.append(row["id"])
+    assert broken == []
+
+
+@pytest.mark.parametrize("path", SETS, ids=lambda p: p.name)
+def test_rows_have_unique_ids_and_questions_and_negatives_have_no_park(path: Path) -> None:
+    data = rows(path)
+    assert len({r["id"] for r in data}) == len(data)
+    assert len({r["q"] for r in data}) == len(data)
+    assert all(r["park"] is None and not r["answer"] for r in data if not r["evidence"])
+
+
+def test_chat_set_covers_every_park_and_has_enough_negatives() -> None:
+    data = rows(ROOT / "benchmarks" / "chat_qa.jsonl")
+    names = {p["name"] for p in json.loads((CORPUS / "parks.json").read_text(encoding="utf-8"))}
+    assert names <= {r["park"] for r in data}
+    assert sum(1 for r in data if r["evidence"]) >= 100
+    assert sum(1 for r in data if not r["evidence"]) >= 25
