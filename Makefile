@@ -1,6 +1,6 @@
 # Two entry points on a fresh machine (Python 3.11, pip, make):
 #   make run   - set up, then serve Telegram if TELEGRAM_BOT_TOKEN is set, else the local console chat
-#   make test  - set up, then lint and run every test
+#   make test  - set up, then lint, type-check bot/ and run every test
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -20,6 +20,7 @@ run: setup
 
 test: setup
 	$(PY) -m ruff check .
+	$(PY) -m mypy
 	$(PY) -m pytest -q
 
 build: setup

@@ -188,7 +188,7 @@ class Engine:
 
     def stats(self, name: str) -> tuple[Resolution, list]:
         res = self.registry.resolve(name)
-        if res.status != "ok":
+        if res.status != "ok" or res.park is None:
             return res, []
         return res, stats_mod.facts_for(res.park.name, self.facts)
 

@@ -172,11 +172,13 @@ class _Page:
         self.heading_mark = len(self.current.paragraphs) if self.current else 0
 
     def add_paragraph(self, text: str, caption: bool = False) -> None:
-        if self.current is None:
-            self.articles.append(Article(article_id="", seed=self.seed, title=""))
+        article = self.current
+        if article is None:
+            article = Article(article_id="", seed=self.seed, title="")
+            self.articles.append(article)
         if self.pending_heading and not caption:
             self.section, self.pending_heading = self.pending_heading, ""
-        paras = self.current.paragraphs
+        paras = article.paragraphs
         paras.append(Paragraph(n=len(paras) + 1, text=text, section=self.section, caption=caption))
 
     def last_body(self) -> Paragraph | None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -237,9 +237,9 @@ class Registry:
         """Parks named in a question, longest names first, each span used once."""
         return _unique(p for name, _ in self._spans(text) for p in self._by_name[name])
 
-    def mention_counts(self, text: str) -> Counter:
+    def mention_counts(self, text: str) -> defaultdict[str, float]:
         """How often a text names each park; a name shared by two parks counts half for each."""
-        counts: Counter = Counter()
+        counts: defaultdict[str, float] = defaultdict(float)
         for name, _ in self._spans(text):
             for park in self._by_name[name]:
                 counts[park.name] += 1 / len(self._by_name[name])
@@ -262,7 +262,7 @@ class Registry:
             if _NOT_A_PLACE.match(name) or _NO_PLACE_BEFORE_SUFFIX.search(core):
                 continue
             res = self.resolve(name)
-            if res.status == "ok":
+            if res.status == "ok" and res.park:
                 resolved.append(res.park)
                 written.append(name)
             elif res.status == "unknown":
@@ -311,9 +311,9 @@ def _unique(parks) -> list[Park]:
 
 def attribute(articles, registry: Registry) -> list[str]:
     """Give each article the park it is about; return the ids of articles no park fits."""
-    unplaced = []
-    for park in registry.parks:
-        park.articles = []
+    unplaced: list[str] = []
+    for known in registry.parks:
+        known.articles = []
     for article in articles:
         park = article_park(article, registry)
         article.park = park.name if park else ""

@@ -24,6 +24,7 @@ from telegram.request import HTTPXRequest
 from bot.engine import Engine
 from bot.settings import Settings
 from bot.telegram import handlers
+from bot.telegram.context import CONTEXT_TYPES
 from bot.telegram.delivery import RetryLimiter
 from bot.telegram.limits import RateLimit
 from bot.telegram.logs import RedactSecrets, configure_logging
@@ -80,12 +81,13 @@ def build_application(settings: Settings, engine: Engine, *, read_timeout: float
         .request(request)
         .get_updates_request(HTTPXRequest(read_timeout=read_timeout, connect_timeout=connect_timeout))
         .rate_limiter(RetryLimiter())
+        .context_types(CONTEXT_TYPES)
         .concurrent_updates(concurrent_updates)
         .post_init(register_commands)
         .build()
     )
-    app.bot_data.update(engine=engine, settings=settings,
-                        rate_limit=RateLimit(settings.rate_limit_per_minute, settings.admin_user_ids))
+    app.bot_data.engine, app.bot_data.settings = engine, settings
+    app.bot_data.rate_limit = RateLimit(settings.rate_limit_per_minute, settings.admin_user_ids)
     handlers.register(app)
     return app
 
@@ -104,7 +106,7 @@ async def who_am_i(settings: Settings, token: str) -> str:
 def serve(settings: Settings) -> int:
     """Run the bot until SIGINT/SIGTERM: long polling, or a webhook when TELEGRAM_WEBHOOK_URL is set."""
     problem = token_problem(settings.telegram_bot_token)
-    if problem:
+    if problem or settings.telegram_bot_token is None:
         print(problem, file=sys.stderr)
         return EXIT_CONFIG
     token = settings.telegram_bot_token.get_secret_value().strip()

@@ -12,11 +12,18 @@ import functools
 import html
 import logging
 import re
-import secrets
-from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
 
-from telegram import InlineKeyboardMarkup, InlineQueryResultsButton, Message, MessageEntity, Update
+from telegram import (
+    CallbackQuery,
+    InlineKeyboardMarkup,
+    InlineQuery,
+    InlineQueryResultsButton,
+    Message,
+    MessageEntity,
+    Update,
+)
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -24,7 +31,6 @@ from telegram.ext import (
     ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
-    ContextTypes,
     InlineQueryHandler,
     MessageHandler,
     filters,
@@ -34,36 +40,66 @@ from bot.answer import Answer
 from bot.engine import Engine
 from bot.settings import Settings
 from bot.telegram import views
+from bot.telegram.context import Context
 from bot.telegram.delivery import edit, send
-from bot.telegram.limits import RateLimit
 
 log = logging.getLogger(__name__)
-Context = ContextTypes.DEFAULT_TYPE
-Handler = Callable[[Update, Context], Awaitable[None]]
+Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]
+T = TypeVar("T")
 
 EXAMPLES = ("兰州高新区有多少家高新技术企业？", "泸州高新区有哪些产业链？", "贵阳高新区如何发展数字经济？")
 MAX_QUESTION = 500
 PAGES = 3  # an answer keeps top_k × PAGES hits for 「更多结果」
-KEPT_ANSWERS = 50  # per chat; older buttons answer 「已过期」
-ANSWER_ID_BYTES = 5  # 10 hex characters: a clash within a chat's 50 answers is checked, across restarts improbable
 
 
 def _engine(context: Context) -> Engine:
-    return context.bot_data["engine"]
+    return context.bot_data.engine
 
 
 def _settings(context: Context) -> Settings:
-    return context.bot_data["settings"]
+    return context.bot_data.settings
+
+
+# -- parts of an update that a handler's registration guarantees -----------------------------------
+
+
+def _given(value: T | None, what: str) -> T:
+    """PTB types every part of an update as optional; a handler is only registered for updates that have it."""
+    if value is None:
+        raise LookupError(f"the update has no {what}, which its handler was registered for")
+    return value
+
+
+def _chat_id(update: Update) -> int:
+    return _given(update.effective_chat, "chat").id
+
+
+def _text(update: Update) -> str:
+    """The message's text; filters.TEXT and filters.COMMAND let only messages with text through."""
+    return _given(_given(update.effective_message, "message").text, "text")
+
+
+def _query(update: Update) -> CallbackQuery:
+    return _given(update.callback_query, "button press")
+
+
+def _inline(update: Update) -> InlineQuery:
+    return _given(update.inline_query, "inline query")
+
+
+def _match(context: Context) -> re.Match[str]:
+    """The button's callback data as matched by the handler's pattern."""
+    return _given(context.match, "pattern match")
 
 
 def _quote(update: Update) -> int | None:
     """In groups a reply quotes the question, so it is clear whom the bot answers."""
-    message = update.effective_message
-    return message.message_id if message and update.effective_chat.type != ChatType.PRIVATE else None
+    message, chat = update.effective_message, update.effective_chat
+    return message.message_id if message and chat and chat.type != ChatType.PRIVATE else None
 
 
 async def _reply(update: Update, context: Context, markup: str, keyboard: InlineKeyboardMarkup | None = None) -> None:
-    await send(context.bot, update.effective_chat.id, markup, keyboard, _quote(update))
+    await send(context.bot, _chat_id(update), markup, keyboard, _quote(update))
 
 
 def limited(handler: Handler) -> Handler:
@@ -71,7 +107,7 @@ def limited(handler: Handler) -> Handler:
 
     @functools.wraps(handler)
     async def wrapper(update: Update, context: Context) -> None:
-        limit: RateLimit = context.bot_data["rate_limit"]
+        limit = context.bot_data.rate_limit
         user = update.effective_user
         if user is None or limit.allow(user.id):
             return await handler(update, context)
@@ -89,18 +125,8 @@ def limited(handler: Handler) -> Handler:
 
 
 def _remember(context: Context, answer: Answer) -> str:
-    """Keep `answer` for its buttons under a random id: a counter would restart at 1 after a restart, and an old
-    button would then open another question's answer."""
-    if context.chat_data is None:
-        return ""
-    answers: OrderedDict[str, Answer] = context.chat_data.setdefault("answers", OrderedDict())
-    sid = secrets.token_hex(ANSWER_ID_BYTES)
-    while sid in answers:
-        sid = secrets.token_hex(ANSWER_ID_BYTES)
-    answers[sid] = answer
-    while len(answers) > KEPT_ANSWERS:
-        answers.popitem(last=False)
-    return sid
+    """Keep `answer` for its buttons; no chat (an inline message) keeps nothing, so no buttons."""
+    return context.chat_data.remember(answer) if context.chat_data is not None else ""
 
 
 async def answer_question(update: Update, context: Context, question: str) -> None:
@@ -117,7 +143,7 @@ async def answer_question(update: Update, context: Context, question: str) -> No
 
 @limited
 async def private_text(update: Update, context: Context) -> None:
-    await answer_question(update, context, update.message.text)
+    await answer_question(update, context, _text(update))
 
 
 @limited
@@ -132,7 +158,7 @@ async def ask(update: Update, context: Context) -> None:
 @limited
 async def group_text(update: Update, context: Context) -> None:
     mention = re.compile(rf"@{re.escape(context.bot.username)}\b", re.IGNORECASE)
-    question = mention.sub(" ", update.message.text).strip()
+    question = mention.sub(" ", _text(update)).strip()
     if not question:
         await _reply(update, context, f"请在 @{html.escape(context.bot.username)} 后面写上问题。")
         return
@@ -157,7 +183,7 @@ async def not_text(update: Update, context: Context) -> None:
 
 
 async def unknown_command(update: Update, context: Context) -> None:
-    command = update.message.text.split()[0]
+    command = _text(update).split()[0]
     await _reply(update, context, f"不认识的命令 {html.escape(command)}。输入 /help 查看用法。")
 
 
@@ -200,13 +226,13 @@ async def stats(update: Update, context: Context) -> None:
 
 
 def _stored(context: Context, sid: str) -> Answer | None:
-    return (context.chat_data or {}).get("answers", {}).get(sid)
+    return context.chat_data.stored(sid) if context.chat_data is not None else None
 
 
 async def unusable_button(update: Update, context: Context) -> None:
     """Answer (「已过期」) and stop a press no handler below can serve: no data (PTB would give it to the first
     pattern handler, with no match), or no message in a chat we know (a forged press from an inline message)."""
-    query = update.callback_query
+    query = _query(update)
     if query.data and isinstance(query.message, Message):
         return
     await query.answer(views.EXPIRED, show_alert=True)
@@ -215,42 +241,42 @@ async def unusable_button(update: Update, context: Context) -> None:
 
 @limited
 async def more_button(update: Update, context: Context) -> None:
-    sid, start_at = context.match.group(1), int(context.match.group(2))
+    sid, start_at = _match(context).group(1), int(_match(context).group(2))
     answer = _stored(context, sid)
     if answer is None:
-        await update.callback_query.answer(views.EXPIRED, show_alert=True)
+        await _query(update).answer(views.EXPIRED, show_alert=True)
         return
-    await update.callback_query.answer()
-    await edit(update.callback_query, *views.answer_view(answer, sid, start_at, _settings(context).top_k))
+    await _query(update).answer()
+    await edit(_query(update), *views.answer_view(answer, sid, start_at, _settings(context).top_k))
 
 
 @limited
 async def paragraph_button(update: Update, context: Context) -> None:
-    answer = _stored(context, context.match.group(1))
-    i = int(context.match.group(2))
+    answer = _stored(context, _match(context).group(1))
+    i = int(_match(context).group(2))
     if answer is None or i >= len(answer.hits):
-        await update.callback_query.answer(views.EXPIRED, show_alert=True)
+        await _query(update).answer(views.EXPIRED, show_alert=True)
         return
-    await update.callback_query.answer()
-    await send(context.bot, update.effective_chat.id, views.paragraph_view(_engine(context), answer.hits[i],
+    await _query(update).answer()
+    await send(context.bot, _chat_id(update), views.paragraph_view(_engine(context), answer.hits[i],
                                                                            answer.terms))
 
 
 @limited
 async def example_button(update: Update, context: Context) -> None:
-    await update.callback_query.answer()
-    await answer_question(update, context, EXAMPLES[int(context.match.group(1)) % len(EXAMPLES)])
+    await _query(update).answer()
+    await answer_question(update, context, EXAMPLES[int(_match(context).group(1)) % len(EXAMPLES)])
 
 
 @limited
 async def parks_button(update: Update, context: Context) -> None:
-    await update.callback_query.answer()
-    await edit(update.callback_query, *views.parks_view(_engine(context)))
+    await _query(update).answer()
+    await edit(_query(update), *views.parks_view(_engine(context)))
 
 
 def _park_name(context: Context) -> str | None:
     parks_list = _engine(context).parks()
-    i = int(context.match.group(1))
+    i = int(_match(context).group(1))
     return parks_list[i].name if i < len(parks_list) else None
 
 
@@ -258,9 +284,9 @@ async def _pressed_park(update: Update, context: Context) -> str | None:
     """The park a button names, after answering the press; None (and 「已过期」) if it is gone."""
     name = _park_name(context)
     if name is None:
-        await update.callback_query.answer(views.EXPIRED, show_alert=True)
+        await _query(update).answer(views.EXPIRED, show_alert=True)
     else:
-        await update.callback_query.answer()
+        await _query(update).answer()
     return name
 
 
@@ -268,19 +294,19 @@ async def _pressed_park(update: Update, context: Context) -> str | None:
 async def park_button(update: Update, context: Context) -> None:
     if (name := await _pressed_park(update, context)) is None:
         return
-    await edit(update.callback_query, *views.park_view(_engine(context), name, _engine(context).overview(name)))
+    await edit(_query(update), *views.park_view(_engine(context), name, _engine(context).overview(name)))
 
 
 @limited
 async def stats_button(update: Update, context: Context) -> None:
     if (name := await _pressed_park(update, context)) is None:
         return
-    page = int(context.match.group(2))
-    await edit(update.callback_query, *views.stats_view(_engine(context), name, *_engine(context).stats(name), page))
+    page = int(_match(context).group(2))
+    await edit(_query(update), *views.stats_view(_engine(context), name, *_engine(context).stats(name), page))
 
 
 async def stale_button(update: Update, context: Context) -> None:
-    await update.callback_query.answer(views.EXPIRED, show_alert=True)
+    await _query(update).answer(views.EXPIRED, show_alert=True)
 
 
 # -- inline mode -----------------------------------------------------------------------------------
@@ -288,13 +314,13 @@ async def stale_button(update: Update, context: Context) -> None:
 
 @limited
 async def inline_query(update: Update, context: Context) -> None:
-    question = update.inline_query.query.strip()[:MAX_QUESTION]
+    question = _inline(update).query.strip()[:MAX_QUESTION]
     if not question:
-        await update.inline_query.answer([], cache_time=0)
+        await _inline(update).answer([], cache_time=0)
         return
     answer = _engine(context).ask(question, _settings(context).top_k)
     private = InlineQueryResultsButton(text="没有找到？在私聊中提问", start_parameter="inline")
-    await update.inline_query.answer(views.inline_results(answer), cache_time=300, button=private)
+    await _inline(update).answer(views.inline_results(answer), cache_time=300, button=private)
 
 
 # -- errors ----------------------------------------------------------------------------------------
@@ -305,7 +331,7 @@ async def on_error(update: object, context: Context) -> None:
     log.error("update %s failed", getattr(update, "update_id", None), exc_info=context.error)
     if isinstance(update, Update) and update.callback_query:  # no spinning button, whatever failed
         with contextlib.suppress(TelegramError):
-            await update.callback_query.answer(views.SORRY)
+            await _query(update).answer(views.SORRY)
     if isinstance(update, Update) and update.effective_chat:
         try:
             await context.bot.send_message(update.effective_chat.id, views.SORRY)
