@@ -9,12 +9,15 @@ from __future__ import annotations
 import math
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from bot import stats as stats_mod
 from bot.answer import Answer, Hit, cite, excerpt
-from bot.index import Index, Scored, Tokenizer, bigrams, read_list, read_synonyms, top
+from bot.index import BM25Index, RankBM25Index, Scored, SparseIndex, Tokenizer, bigrams, read_list, read_synonyms, top
 from bot.ingest import Article, Paragraph, load_articles
 from bot.parks import Park, Registry, Resolution
 from bot.stats import Fact, Overview, overview
@@ -23,6 +26,7 @@ from bot.text import normalize_query, split_sentences
 MAX_QUESTION = 500
 _HAS_WORDS = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]")
 _CJK_WORD = re.compile(r"^[\u4e00-\u9fff]+$")
+_NUMERAL = re.compile(r"[零一二两三四五六七八九十百千万亿]")
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,7 @@ class Options:
     min_hit_coverage: float = 0.3
     drop_park_terms: bool = True
     number_check: bool = True
+    reference_index: bool = False  # rank-bm25 itself instead of the sparse matrix that ranks as it does
 
 
 CANDIDATES = 30  # hits re-ranked after BM25
@@ -150,10 +155,8 @@ class Engine:
         registry.lend_dictionary(self.tokenize.jieba)
         self.docs = [_Doc(a, p) for a in articles for p in a.paragraphs]
         texts = [self._doc_text(d) for d in self.docs]
-        self.index = Index([self.tokenize(t) for t in texts], options.k1, options.b)
-        if not options.lucene_idf:
-            self.index.bm25 = _okapi(self.index.docs, options.k1, options.b)
-        self.pairs = Index([bigrams(t) for t in texts], options.k1, options.b)
+        self.index = self._index([self.tokenize(t) for t in texts], okapi=not options.lucene_idf)
+        self.pairs = self._index([bigrams(t) for t in texts])
         self._park_docs = {p.name: self._docs_about(p) for p in registry.parks}
         self._park_words = {p.name: {w for n in p.names() for w in self.tokenize.words(n)} for p in registry.parks}
         self._max_idf = math.log(1 + (len(self.docs) + 0.5) / 0.5)
@@ -164,6 +167,11 @@ class Engine:
         registry = Registry.load(corpus_dir)
         facts = stats_mod.load_facts(corpus_dir)
         return cls(articles, registry, facts, corpus_dir, options)
+
+    def _index(self, docs: list[list[str]], okapi: bool = False) -> BM25Index:
+        if self.options.reference_index or okapi:
+            return RankBM25Index(docs, self.options.k1, self.options.b, okapi=okapi)
+        return SparseIndex.build(docs, self.options.k1, self.options.b)
 
     # -- looking things up -------------------------------------------------
 
@@ -202,7 +210,7 @@ class Engine:
         named, unknown, written = self.registry.places_in(query) if self.options.park_filter else ([], [], [])
         park = named[0].name if len(named) == 1 else None
         allowed = self._scope(named, unknown)
-        if allowed is not None and not allowed:
+        if allowed is not None and not allowed.any():
             return Answer(question, False, None, "not_covered", place=unknown[0],
                           parks=[p.name for p in self.registry.parks])
 
@@ -241,20 +249,34 @@ class Engine:
             hits.append(_hit(rank, r.score, doc, shown))
         return Answer(question, True, park or hits[0].park, "answered", hits, terms, confidence)
 
-    def _scope(self, named: list[Park], unknown: list[str]) -> set[int] | None:
-        """The paragraphs a question may be answered from: its parks', or those naming the unknown place."""
+    def _scope(self, named: list[Park], unknown: list[str]) -> np.ndarray | None:
+        """The paragraphs a question may be answered from (a mask): its parks', or those naming the unknown place."""
         if named:
-            return set().union(*(self._park_docs[p.name] for p in named))
+            return np.logical_or.reduce([self._park_docs[p.name] for p in named])
         if unknown:
-            return {i for i, d in enumerate(self.docs) if any(u in d.para.text for u in unknown)}
+            mask = np.zeros(len(self.docs), dtype=bool)
+            for place in unknown:
+                mask[[d for d in self._candidates(place) if place in self.docs[d].para.text]] = True
+            return mask
         return None
 
-    def _rank(self, query: str, concepts: list[Concept], allowed: set[int] | None, k: int) -> list[Scored]:
+    def _candidates(self, place: str) -> Sequence[int]:
+        """Paragraphs that may hold `place`: those with its rarest character pair, looked up, not scanned.
+
+        A place with a Chinese numeral (which the index reads as a digit) or without a pair is
+        searched for in every paragraph.
+        """
+        pairs = bigrams(place)
+        if not pairs or "".join(p[0] for p in pairs) + pairs[-1][-1] != place or _NUMERAL.search(place):
+            return range(len(self.docs))
+        return self.pairs.docs_with(min(pairs, key=lambda p: len(self.pairs.docs_with(p)))).tolist()
+
+    def _rank(self, query: str, concepts: list[Concept], allowed: np.ndarray | None, k: int) -> list[Scored]:
         """BM25 on words plus a share of BM25 on character pairs, then the corrections of `_reweigh`."""
-        scores = self.index.scores([t for c in concepts for alt in [*c.alternatives, c.backoff] for t in alt])
+        scores = self.index.scores([t for c in concepts for alt in [*c.alternatives, c.backoff] for t in alt], allowed)
         if self.options.bigram_weight:
-            scores = scores + self.options.bigram_weight * self.pairs.scores(self._query_pairs(query))
-        return self._reweigh(top(scores, allowed, k=k), query)
+            scores = scores + self.options.bigram_weight * self.pairs.scores(self._query_pairs(query), allowed)
+        return self._reweigh(top(scores, k=k), query)
 
     # -- helpers -------------------------------------------------------------
 
@@ -263,11 +285,11 @@ class Engine:
             return doc.para.text
         return f"{doc.article.title} {doc.para.section} {doc.para.text}"
 
-    def _docs_about(self, park: Park) -> set[int]:
-        """A park's paragraphs: those of its articles, and any other that names it in full."""
+    def _docs_about(self, park: Park) -> np.ndarray:
+        """A park's paragraphs (a mask): those of its articles, and any other that names it in full."""
         full_names = [n for n in park.names() if len(self.registry.mentions(n)) == 1 and len(n) > 2]
-        return {i for i, d in enumerate(self.docs)
-                if d.article.park == park.name or any(n in d.para.text for n in full_names)}
+        return np.array([d.article.park == park.name or any(n in d.para.text for n in full_names)
+                         for d in self.docs], dtype=bool)
 
     def _concepts(self, query: str) -> list[Concept]:
         """The question as concepts: each a word's search-mode parts, plus its synonyms as alternatives."""
@@ -301,10 +323,9 @@ class Engine:
         differently in the paragraph by its character pairs, an unseen word at
         half weight by its characters.
         """
-        present = self.index.doc_sets[doc]
-
         def share(tokens: list[str]) -> float:
-            return sum(self._idf(t) for t in tokens if t in present) / (sum(self._idf(t) for t in tokens) or 1)
+            held = sum(self._idf(t) for t in tokens if self.index.contains(doc, t))
+            return held / (sum(self._idf(t) for t in tokens) or 1)
 
         total = covered = 0.0
         for concept in concepts:
@@ -323,7 +344,7 @@ class Engine:
         if len(word) == 1:
             return float(word in self.docs[doc].para.text)
         pairs = bigrams(word)
-        return sum(p in self.pairs.doc_sets[doc] for p in pairs) / len(pairs) if pairs else 0.0
+        return sum(self.pairs.contains(doc, p) for p in pairs) / len(pairs) if pairs else 0.0
 
     def _counted_thing(self, query: str, content: list[Concept], weights: dict[str, float]) -> Counted:
         """What a how-many question counts: its measure word's class and the words after the cue."""
@@ -409,10 +430,3 @@ def _hit(rank: int, score: float, doc: _Doc, shown: str) -> Hit:
     return Hit(rank=rank, score=round(score, 4), article_id=a.article_id, title=a.title, park=a.park,
                paragraph=p.n, source=cite(a.title, a.park, p.n, p.caption), text=p.text, excerpt=shown,
                section=p.section, caption=p.caption)
-
-
-def _okapi(docs: list[list[str]], k1: float, b: float):
-    from rank_bm25 import BM25Okapi
-
-    return BM25Okapi(docs, k1=k1, b=b)
-

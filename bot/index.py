@@ -1,19 +1,34 @@
-"""Tokenising Chinese text and ranking paragraphs with BM25.
+"""Tokenising Chinese text, and the BM25 indexes paragraphs are ranked with.
 
 jieba cuts words; the domain dictionary keeps terms like 产业链党委 whole; stop
 words drop what carries no content; synonyms widen a question to the words the
-articles use. Ranking is rank-bm25's Okapi BM25 with one change to its IDF
-(see `MonotoneBM25`).
+articles use.
+
+Ranking is Okapi BM25 with Lucene's IDF (see `MonotoneBM25`) behind one small
+interface, `BM25Index`, so the engine never reads a library's internals:
+
+- `RankBM25Index` is rank-bm25 itself: the reference every other index must rank
+  exactly as (tests/test_index.py).
+- `SparseIndex` is the same arithmetic done once at build time: each term's BM25
+  weight in each paragraph is precomputed into a column of a sparse matrix
+  (compressed by term), so a question costs the postings of its few terms rather
+  than a Python loop over every paragraph for each term, and it is saved as plain
+  .npy files that load memory-mapped, without cutting the corpus again.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import math
 import re
-from collections.abc import Iterable
+from array import array
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol, Self
 
 import jieba
 import numpy as np
@@ -24,6 +39,8 @@ from bot.text import arabic_numerals, fold_width
 jieba.setLogLevel(logging.WARNING)  # its dictionary-loading chatter is not for users of the console chat
 _TOKEN_OK = re.compile(r"[\u4e00-\u9fff0-9a-z]")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+
+MAX_QUERY_TERMS = 64  # distinct terms of a question that are ranked; a pasted page costs no more than this
 
 
 def read_list(path: Path) -> list[str]:
@@ -48,7 +65,8 @@ class Tokenizer:
     def __init__(self, words: Iterable[str] = (), stopwords: Iterable[str] = (), search_mode: bool = True):
         self.jieba = jieba.Tokenizer()
         self.jieba.initialize()
-        for word in words:
+        self.added = list(words)
+        for word in self.added:
             self.jieba.add_word(word, freq=None)
         self.stopwords = set(stopwords)
         self.search_mode = search_mode
@@ -62,6 +80,13 @@ class Tokenizer:
         """Whole words (precise mode), the units a question's meaning is counted in."""
         text = arabic_numerals(fold_width(text)).lower()
         return [t for t in self.jieba.cut(text) if keep_stopwords or (_TOKEN_OK.search(t) and t not in self.stopwords)]
+
+    @property
+    def fingerprint(self) -> str:
+        """What decides the cuts: an index built by another dictionary or stop list is stale."""
+        state = {"cutter": f"jieba {jieba.__version__}", "words": self.added, "stopwords": sorted(self.stopwords),
+                 "search_mode": self.search_mode}
+        return hashlib.sha256(json.dumps(state, ensure_ascii=False).encode()).hexdigest()[:16]
 
 
 class MonotoneBM25(BM25Okapi):
@@ -81,39 +106,219 @@ class MonotoneBM25(BM25Okapi):
         self.average_idf = sum(self.idf.values()) / max(len(self.idf), 1)
 
 
+def lucene_idf(n_docs: int, df: np.ndarray) -> np.ndarray:
+    return np.log(1 + (n_docs - df + 0.5) / (df + 0.5))
+
+
+def query_terms(tokens: Iterable[str]) -> list[tuple[str, int]]:
+    """A question's terms with their counts, in order of first use, at most MAX_QUERY_TERMS of them.
+
+    A repeated word weighs as often as it is repeated (as rank-bm25 scores it), but is
+    looked up once.
+    """
+    counts = Counter(tokens)
+    return list(counts.items())[:MAX_QUERY_TERMS]
+
+
+class BM25Index(Protocol):
+    """What the engine asks of an index; `meta` names the corpus and lexicon that built it."""
+
+    meta: dict[str, Any]
+
+    @property
+    def size(self) -> int:
+        """The number of documents."""
+        ...
+
+    def idf(self, token: str) -> float:
+        """0 for a token no document holds."""
+        ...
+
+    def scores(self, tokens: Sequence[str], mask: np.ndarray | None = None) -> np.ndarray:
+        """BM25 of every document (0 outside `mask`, a boolean array over documents)."""
+        ...
+
+    def contains(self, doc: int, token: str) -> bool:
+        ...
+
+    def docs_with(self, token: str) -> np.ndarray:
+        """The sorted ids of the documents holding `token`."""
+        ...
+
+    def save(self, directory: Path) -> None:
+        ...
+
+    @classmethod
+    def load(cls, directory: Path) -> Self:
+        ...
+
+
+class RankBM25Index:
+    """rank-bm25 (with Lucene's IDF unless `okapi`): the reference implementation.
+
+    Each question term is scored by a Python loop over every document, so it suits
+    small corpora and tests; `SparseIndex` must rank exactly as this does.
+    """
+
+    def __init__(self, docs: list[list[str]], k1: float = 1.2, b: float = 0.75, okapi: bool = False,
+                 meta: dict[str, Any] | None = None):
+        self.docs = docs
+        self.bm25 = (BM25Okapi if okapi else MonotoneBM25)(docs, k1=k1, b=b)
+        self.doc_sets = [set(d) for d in docs]
+        self.meta = {**(meta or {}), "k1": k1, "b": b, "okapi": okapi}
+
+    @property
+    def size(self) -> int:
+        return len(self.docs)
+
+    def idf(self, token: str) -> float:
+        return self.bm25.idf.get(token, 0.0)
+
+    def scores(self, tokens: Sequence[str], mask: np.ndarray | None = None) -> np.ndarray:
+        query = [t for t, n in query_terms(tokens) for _ in range(n)]
+        out = self.bm25.get_scores(query) if query else np.zeros(self.size)
+        return out if mask is None else np.where(mask, out, 0.0)
+
+    def contains(self, doc: int, token: str) -> bool:
+        return token in self.doc_sets[doc]
+
+    def docs_with(self, token: str) -> np.ndarray:
+        return np.array([i for i, s in enumerate(self.doc_sets) if token in s], dtype=np.int64)
+
+    def save(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        (directory / "docs.json").write_text(json.dumps(self.docs, ensure_ascii=False), encoding="utf-8")
+        (directory / "meta.json").write_text(json.dumps(self.meta, ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, directory: Path) -> Self:
+        meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
+        docs = json.loads((directory / "docs.json").read_text(encoding="utf-8"))
+        return cls(docs, meta["k1"], meta["b"], meta["okapi"], meta)
+
+
+_ARRAYS = ("idf", "indptr", "docs", "weights")
+
+
+class SparseIndex:
+    """BM25 as a term-by-document sparse matrix of precomputed weights (compressed by term).
+
+    Column t holds, for each document d containing t, rank-bm25's term score
+    idf(t) · tf·(k1+1) / (tf + k1·(1 − b + b·len(d)/avgdl)), so a question's score is
+    the sum of its terms' columns (times their counts): work in proportion to the
+    postings of its terms, none per paragraph. `contains` is a binary search in one column.
+    """
+
+    def __init__(self, vocab: list[str], idf: np.ndarray, indptr: np.ndarray, docs: np.ndarray,
+                 weights: np.ndarray, meta: dict[str, Any]):
+        self.vocab = vocab
+        self.ids = {t: i for i, t in enumerate(vocab)}
+        self._idf, self.indptr, self.docs, self.weights = idf, indptr, docs, weights
+        self.meta = meta
+
+    @classmethod
+    def build(cls, docs: Iterable[Sequence[str]], k1: float = 1.2, b: float = 0.75,
+              meta: dict[str, Any] | None = None) -> SparseIndex:
+        """One pass over the token lists (which may be a generator: none is kept)."""
+        ids: dict[str, int] = {}
+        terms, tfs, lengths, distinct = array("i"), array("i"), array("q"), array("i")
+        for tokens in docs:
+            counts = Counter(tokens)
+            terms.extend(ids.setdefault(t, len(ids)) for t in counts)
+            tfs.extend(counts.values())
+            lengths.append(len(tokens))
+            distinct.append(len(counts))
+        n_docs = len(lengths)
+        term = np.frombuffer(terms, dtype=np.int32)
+        tf = np.frombuffer(tfs, dtype=np.int32).astype(np.float64)
+        doc_len = np.frombuffer(lengths, dtype=np.int64)
+        doc = np.repeat(np.arange(n_docs, dtype=np.int32), np.frombuffer(distinct, dtype=np.int32))
+        order = np.argsort(term, kind="stable")  # by term; documents stay ascending within a term
+        df = np.bincount(term, minlength=len(ids))
+        indptr = np.zeros(len(ids) + 1, dtype=np.int64)
+        np.cumsum(df, out=indptr[1:])
+        idf = lucene_idf(n_docs, df.astype(np.float64))
+        avgdl = int(doc_len.sum()) / max(n_docs, 1)
+        tf, doc, term = tf[order], doc[order], term[order]
+        # The same expression, in the same order, as rank-bm25's get_scores.
+        weights = idf[term] * (tf * (k1 + 1) / (tf + k1 * (1 - b + b * doc_len[doc] / avgdl)))
+        vocab = list(ids)
+        return cls(vocab, idf, indptr, doc, weights, {**(meta or {}), "k1": k1, "b": b, "docs": n_docs})
+
+    @property
+    def size(self) -> int:
+        return int(self.meta["docs"])
+
+    def _column(self, token: str) -> tuple[int, int]:
+        i = self.ids.get(token)
+        return (0, 0) if i is None else (int(self.indptr[i]), int(self.indptr[i + 1]))
+
+    def idf(self, token: str) -> float:
+        i = self.ids.get(token)
+        return 0.0 if i is None else float(self._idf[i])
+
+    def scores(self, tokens: Sequence[str], mask: np.ndarray | None = None) -> np.ndarray:
+        out = np.zeros(self.size)
+        for token, count in query_terms(tokens):
+            start, end = self._column(token)
+            if start < end:
+                out[self.docs[start:end]] += self.weights[start:end] * count if count > 1 else self.weights[start:end]
+        return out if mask is None else np.where(mask, out, 0.0)
+
+    def contains(self, doc: int, token: str) -> bool:
+        start, end = self._column(token)
+        at = start + int(np.searchsorted(self.docs[start:end], doc))
+        return at < end and int(self.docs[at]) == doc
+
+    def docs_with(self, token: str) -> np.ndarray:
+        start, end = self._column(token)
+        return np.asarray(self.docs[start:end])
+
+    def save(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        arrays = {"idf": self._idf, "indptr": self.indptr, "docs": self.docs, "weights": self.weights}
+        for name, values in arrays.items():
+            np.save(directory / f"{name}.npy", values, allow_pickle=False)
+        (directory / "vocab.json").write_text(json.dumps(self.vocab, ensure_ascii=False), encoding="utf-8")
+        (directory / "meta.json").write_text(json.dumps(self.meta, ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, directory: Path) -> SparseIndex:
+        """Memory-mapped: pages of the matrix are read as questions touch them."""
+        meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
+        vocab = json.loads((directory / "vocab.json").read_text(encoding="utf-8"))
+        idf, indptr, docs, weights = (np.load(directory / f"{n}.npy", mmap_mode="r", allow_pickle=False)
+                                      for n in _ARRAYS)
+        index = cls(vocab, idf, indptr, docs, weights, meta)
+        index.check()
+        return index
+
+    def check(self) -> None:
+        """Shapes that must agree, so a damaged file is refused rather than read wrong."""
+        v, nnz = len(self.vocab), len(self.docs)
+        if not (len(self._idf) == v and len(self.indptr) == v + 1 and len(self.weights) == nnz
+                and int(self.indptr[0]) == 0 and int(self.indptr[-1]) == nnz):
+            raise ValueError("index arrays do not agree in size")
+
+
 @dataclass
 class Scored:
     doc: int
     score: float
 
 
-class Index:
-    """BM25 over token lists; searching can be limited to some documents."""
+def top(scores: np.ndarray, k: int = 10) -> list[Scored]:
+    """The k best positive scores, best first, ties in document order (as a stable sort gives).
 
-    def __init__(self, docs: list[list[str]], k1: float = 1.2, b: float = 0.75):
-        self.docs = docs
-        self.bm25 = MonotoneBM25(docs, k1=k1, b=b)
-        self.doc_sets = [set(d) for d in docs]
-
-    def idf(self, token: str) -> float:
-        return self.bm25.idf.get(token, 0.0)
-
-    def scores(self, query: list[str]) -> np.ndarray:
-        return self.bm25.get_scores(query) if query else np.zeros(len(self.docs))
-
-
-def top(scores: np.ndarray, allowed: set[int] | None = None, k: int = 10) -> list[Scored]:
-    """The k best positive scores, limited to `allowed` documents when given."""
-    out = []
-    for doc in np.argsort(-scores, kind="stable"):
-        if allowed is not None and int(doc) not in allowed:
-            continue
-        if scores[doc] <= 0:
-            break
-        out.append(Scored(int(doc), float(scores[doc])))
-        if len(out) == k:
-            break
-    return out
+    `argpartition` finds the k-th best without sorting every paragraph; only the few
+    that reach it are sorted.
+    """
+    candidates = np.flatnonzero(scores > 0)
+    if len(candidates) > k:
+        kth = np.partition(scores[candidates], len(candidates) - k)[len(candidates) - k]
+        candidates = candidates[scores[candidates] >= kth]
+    order = np.lexsort((candidates, -scores[candidates]))[:k]
+    return [Scored(int(d), float(scores[d])) for d in candidates[order]]
 
 
 def bigrams(text: str) -> list[str]:
