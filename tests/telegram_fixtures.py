@@ -8,6 +8,7 @@ what the bot sends back is read from the fake server.
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -19,6 +20,7 @@ from telegram.ext import Application
 from bot.engine import Engine
 from bot.settings import Settings
 from bot.telegram.app import ALLOWED_UPDATES, build_application
+from bot.telegram.delivery import RetryLimiter
 from tests.fakebot import TOKEN, FakeBotApi, Json, Reply
 
 os.environ.setdefault("PTB_TIMEDELTA", "true")  # as `serve` does: no deprecation warning on each 429
@@ -32,9 +34,10 @@ def bot_settings(fake: FakeBotApi, **overrides: Any) -> Settings:
 
 
 @asynccontextmanager
-async def running_bot(fake: FakeBotApi, engine: Engine, **overrides: Any) -> AsyncIterator[Application]:
+async def running_bot(fake: FakeBotApi, engine: Engine, read_timeout: float = READ_TIMEOUT,
+                      **overrides: Any) -> AsyncIterator[Application]:
     """The bot, started the way `Application.run_polling` starts it, stopped cleanly afterwards."""
-    app = build_application(bot_settings(fake, **overrides), engine, read_timeout=READ_TIMEOUT)
+    app = build_application(bot_settings(fake, **overrides), engine, read_timeout=read_timeout)
     await app.initialize()
     await app.post_init(app)
     await app.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=ALLOWED_UPDATES)
@@ -45,6 +48,20 @@ async def running_bot(fake: FakeBotApi, engine: Engine, **overrides: Any) -> Asy
         await app.updater.stop()
         await app.stop()
         await app.shutdown()
+
+
+def recorded_waits(app: Application) -> list[float]:
+    """The seconds the bot's retries wait from now on, recorded instead of slept, so a retry test takes no time."""
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        await asyncio.sleep(0)
+
+    limiter = app.bot.rate_limiter
+    assert isinstance(limiter, RetryLimiter)
+    limiter.sleep = sleep
+    return waits
 
 
 class Person:

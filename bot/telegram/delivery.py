@@ -38,8 +38,10 @@ def retry_seconds(err: RetryAfter) -> float:
 class RetryLimiter(BaseRateLimiter[None]):
     """Waits as long as Telegram says after a 429, and retries a timed-out call, a few times at most."""
 
-    def __init__(self, max_retries: int = 3, timeout_backoff: float = 0.5, max_wait: float = 60.0):
+    def __init__(self, max_retries: int = 3, timeout_backoff: float = 0.5, max_wait: float = 60.0,
+                 sleep: Callable[[float], Awaitable[object]] = asyncio.sleep):
         self.max_retries, self.timeout_backoff, self.max_wait = max_retries, timeout_backoff, max_wait
+        self.sleep = sleep  # tests record the waits instead of sleeping them
 
     async def initialize(self) -> None:
         """Nothing to set up: the limiter only reacts to errors."""
@@ -65,12 +67,12 @@ class RetryLimiter(BaseRateLimiter[None]):
                 if attempt >= self.max_retries or wait > self.max_wait:
                     raise
                 log.warning("Telegram asked to wait %.1f s before %s (retry %d)", wait, endpoint, attempt + 1)
-                await asyncio.sleep(wait)
+                await self.sleep(wait)
             except TimedOut:
                 if attempt >= self.max_retries:
                     raise
                 log.warning("%s timed out (retry %d)", endpoint, attempt + 1)
-                await asyncio.sleep(self.timeout_backoff * 2**attempt)
+                await self.sleep(self.timeout_backoff * 2**attempt)
             attempt += 1
 
 
