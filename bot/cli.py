@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from collections.abc import Iterable
 from typing import TextIO
 
@@ -17,7 +18,9 @@ from pydantic import ValidationError
 from bot import render
 from bot.answer import Answer
 from bot.engine import Engine
+from bot.report import build_report, write_csv
 from bot.settings import Settings
+from bot.store import Store, corpus_version
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -109,11 +112,24 @@ def cmd_stats(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
 
 def cmd_chat(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     engine = _engine(settings)
+    store = _store(settings)
     out.write(render.CHAT_BANNER + "\n")
-    for reply in chat_replies(engine, _prompted_lines(out), settings.top_k):
-        out.write(reply + "\n")
-        out.flush()
+    try:
+        for reply in chat_replies(engine, _prompted_lines(out), settings.top_k, store):
+            out.write(reply + "\n")
+            out.flush()
+    finally:
+        if store:
+            store.close()
     return EXIT_OK
+
+
+def _store(settings: Settings) -> Store | None:
+    """The question record the console chat writes to too (channel console); `ask` is not recorded."""
+    if not settings.record_questions:
+        return None
+    return Store(settings.database_path, retention_days=settings.retention_days,
+                 corpus=corpus_version(settings.corpus_dir))
 
 
 def _prompted_lines(out: TextIO) -> Iterable[str]:
@@ -127,7 +143,7 @@ def _prompted_lines(out: TextIO) -> Iterable[str]:
         yield line
 
 
-def chat_replies(engine: Engine, lines: Iterable[str], top_k: int = 3) -> Iterable[str]:
+def chat_replies(engine: Engine, lines: Iterable[str], top_k: int = 3, store: Store | None = None) -> Iterable[str]:
     """The console chat: the bot's commands and questions, as plain text, one reply per line read."""
     for line in lines:
         text = line.strip()
@@ -150,7 +166,31 @@ def chat_replies(engine: Engine, lines: Iterable[str], top_k: int = 3) -> Iterab
         elif command.startswith("/") and command != "/ask":
             yield render.unknown_command(command)
         else:
-            yield render.answer_text(engine.ask(rest if command == "/ask" else text, top_k))
+            started = time.perf_counter()
+            answer = engine.ask(rest if command == "/ask" else text, top_k)
+            if store:
+                store.record("console", answer, (time.perf_counter() - started) * 1000)
+            yield render.answer_text(answer)
+
+
+def cmd_report(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    """What people asked, what went unanswered, the 👎: for the editors, from the question record."""
+    from bot.parks import Registry
+
+    try:
+        names = [n for p in Registry.load(settings.corpus_dir).parks for n in p.names()]
+    except FileNotFoundError:
+        names = []
+    if args.csv:
+        with open(args.csv, "w", encoding="utf-8", newline="") as sheet:
+            rows = write_csv(settings.database_path, sheet, args.days)
+        print(render.csv_written(rows, args.csv), file=sys.stderr)
+    report = build_report(settings.database_path, args.days, names)
+    if args.json:
+        _print_json(report, out)
+    elif not args.csv:
+        out.write(render.report_text(report) + "\n")
+    return EXIT_OK
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
@@ -180,6 +220,11 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("chat", help="本地对话（与机器人相同的命令）").set_defaults(func=cmd_chat)
     sub.add_parser("serve", help="运行 Telegram 机器人").set_defaults(func=cmd_serve)
     sub.add_parser("run", help="有 token 时运行机器人，否则本地对话").set_defaults(func=cmd_run)
+    report = sub.add_parser("report", help="提问记录报告：每天提问数、未找到答案的问题、👎")
+    report.add_argument("--days", type=int, default=7, help="最近几天（默认 7，含今天）")
+    report.add_argument("--json", action="store_true", help="输出 JSON")
+    report.add_argument("--csv", metavar="FILE", help="把这段时间的每个提问写入 CSV 文件")
+    report.set_defaults(func=cmd_report)
     parks = sub.add_parser("parks", help="列出园区")
     parks.add_argument("--json", action="store_true")
     parks.set_defaults(func=cmd_parks)
@@ -195,6 +240,9 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
     args = parser().parse_args(argv)
     if getattr(args, "top_k", None) is not None and args.top_k < 1:
         print("--top-k 必须大于 0", file=sys.stderr)
+        return EXIT_USAGE
+    if getattr(args, "days", 1) < 1:
+        print("--days 必须大于 0", file=sys.stderr)
         return EXIT_USAGE
     for stream in (sys.stdin, sys.stdout):
         if hasattr(stream, "reconfigure"):  # UTF-8 whatever the locale; undecodable input never crashes

@@ -171,3 +171,57 @@ def stats_text(res: Resolution, facts: list[Fact], start: int = 0, count: int | 
 
 def unplaced(article_id: str) -> str:
     return f"注意：文章 {article_id} 无法归属到任何园区，请在 corpus/parks.toml 中补充。"
+
+
+# -- the editors' report (bot/report.py) -------------------------------------------------------
+
+REASON_LABELS = {"off_topic": "答非所问", "wrong_data": "数据不对", "incomplete": "不完整", "other": "其他",
+                 "none": "未选原因"}
+CHANNEL_LABELS = {"private": "私聊", "group": "群组", "inline": "内联", "console": "本地对话"}
+REPORT_SHOWN = 20  # unanswered groups and 👎 listed in the text report
+
+
+def percent(share: float) -> str:
+    return f"{share * 100:.0f}%"
+
+
+def report_text(report: dict) -> str:
+    """`python -m bot report`: the same sections as /report in Telegram, as plain text."""
+    head = f"提问报告：{report['since']} 至 {report['until'][:10]}（{report['days']} 天）"
+    if not report["questions"]:
+        return f"{head}\n这段时间没有记录到提问。"
+    votes = report["votes"]
+    channels = "、".join(f"{CHANNEL_LABELS.get(c, c)} {n}" for c, n in report["channels"].items())
+    lines = [head,
+             f"提问 {report['questions']} 个，找到答案 {report['answered']} 个（{percent(report['answered_share'])}）；"
+             f"{channels}",
+             f"评价：👍 {votes['up']}（{percent(votes['up_share'])}）· "
+             f"👎 {votes['down']}（{percent(votes['down_share'])}），{percent(votes['voted_share'])} 的回答有评价"]
+    if votes["reasons"]:
+        lines.append("👎 原因：" + "、".join(f"{REASON_LABELS.get(r, r)} {n}" for r, n in votes["reasons"].items()))
+    lines += ["", "每天："]
+    lines += [f"  {d['date']}  提问 {d['questions']}  找到 {d['answered']}" for d in report["per_day"]]
+    if report["parks"]:
+        lines += ["", "问得最多的园区："]
+        lines += [f"  {p['park']}  {p['questions']}" for p in report["parks"]]
+    if report["unanswered"]:
+        lines += ["", f"没有找到答案的问题（共 {report['unanswered_questions']} 次，相近的问法合在一起）："]
+        for group in report["unanswered"][:REPORT_SHOWN]:
+            park = f"（{group['park']}）" if group["park"] else ""
+            lines.append(f"  {group['count']} × {group['question']}{park}")
+            others = [v for v in group["variants"] if v != group["question"]]
+            if others:
+                lines.append(f"      也问作：{'；'.join(others)}")
+    if report["downvotes"]:
+        lines += ["", "最近的 👎："]
+        for down in report["downvotes"][:REPORT_SHOWN]:
+            reason = REASON_LABELS.get(down["reason"] or "none", down["reason"])
+            comment = f"；补充：{down['comment']}" if down["comment"] else ""
+            lines.append(f"  {down['time'][:16].replace('T', ' ')}  {down['question']}")
+            lines.append(f"      回答：{down['answer'] or '（没有找到）'}")
+            lines.append(f"      原因：{reason}{comment}")
+    return "\n".join(lines)
+
+
+def csv_written(rows: int, path: str) -> str:
+    return f"已写入 {rows} 行 → {path}"

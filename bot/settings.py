@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from pathlib import Path
 from typing import Annotated
 
@@ -25,6 +26,11 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     seeds_dir: Path = ROOT / "seeds"
     corpus_dir: Path = ROOT / "corpus"
+    # The record of questions and votes (bot/store.py); the salt lives beside it, in the same folder.
+    record_questions: bool = True
+    database_path: Path = ROOT / "data" / "questions.db"
+    retention_days: int = Field(default=180, ge=1)
+    daily_report_time: time | None = None  # local time of the admins' daily summary; None: no summary
 
     @field_validator("admin_user_ids", mode="before")
     @classmethod
@@ -35,3 +41,15 @@ class Settings(BaseSettings):
         if isinstance(value, int):
             return [value]
         return value
+
+    @field_validator("database_path")
+    @classmethod
+    def _under_root(cls, value: Path) -> Path:
+        """A relative DATABASE_PATH is relative to the project, wherever the bot is started from."""
+        return value if value.is_absolute() else ROOT / value
+
+    @field_validator("daily_report_time", mode="before")
+    @classmethod
+    def _empty_is_off(cls, value: object) -> object:
+        """`DAILY_REPORT_TIME=` (as in .env.example) means no daily summary."""
+        return None if isinstance(value, str) and not value.strip() else value

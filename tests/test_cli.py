@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 
@@ -83,7 +84,7 @@ def test_chat_ignores_blank_lines(engine):
 
 def test_chat_process_reads_stdin_until_end_of_input():
     proc = subprocess.run([sys.executable, "-m", "bot", "chat"], cwd=ROOT, input="徐州高新区有多少家安全应急企业\n",
-                          capture_output=True, text=True, timeout=60)
+                          capture_output=True, text=True, timeout=60, env={**os.environ, "RECORD_QUESTIONS": "false"})
     assert proc.returncode == 0 and "638家" in proc.stdout
 
 
