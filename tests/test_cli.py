@@ -4,18 +4,31 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from bot.cli import chat_replies, main
+from bot.engine import Engine
 
-from .conftest import ROOT
+from .conftest import CORPUS, ROOT
 
 HIT_FIELDS = {"rank": int, "score": float, "article_id": str, "title": str, "park": str, "paragraph": int,
               "source": str, "text": str, "excerpt": str}
+
+
+@pytest.fixture(autouse=True)
+def in_process(engine, clean_env):
+    """Commands run in this process, with the committed corpus loaded once (the session's engine) rather than on
+    every command; test_python_dash_m_bot_runs_as_a_program loads it as a real process does."""
+    load = Engine.load.__func__
+
+    def loaded_once(cls, corpus_dir, *args, **kwargs):
+        return engine if Path(corpus_dir) == CORPUS else load(cls, corpus_dir, *args, **kwargs)
+
+    clean_env.setattr(Engine, "load", classmethod(loaded_once))
 
 
 def run(argv: list[str], stdin: str = "") -> tuple[int, str]:
@@ -82,10 +95,9 @@ def test_chat_ignores_blank_lines(engine):
     assert list(chat_replies(engine, ["", "   "])) == []
 
 
-def test_chat_process_reads_stdin_until_end_of_input():
-    proc = subprocess.run([sys.executable, "-m", "bot", "chat"], cwd=ROOT, input="徐州高新区有多少家安全应急企业\n",
-                          capture_output=True, text=True, timeout=60, env={**os.environ, "RECORD_QUESTIONS": "false"})
-    assert proc.returncode == 0 and "638家" in proc.stdout
+def test_chat_reads_stdin_until_end_of_input():
+    code, out = run(["chat"], "徐州高新区有多少家安全应急企业\n")
+    assert code == 0 and "638家" in out and out.endswith("> \n")
 
 
 @pytest.mark.parametrize("argv", [["ask", "x", "--top-k", "0"]])
@@ -93,12 +105,12 @@ def test_invalid_options_are_usage_errors(argv):
     assert run(argv)[0] == 2
 
 
-def test_missing_corpus_is_one_clear_line(tmp_path):
-    env = {"CORPUS_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
-    proc = subprocess.run([sys.executable, "-m", "bot", "ask", "兰州"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=60)
-    assert proc.returncode == 1
-    assert "python -m bot build" in proc.stderr and "Traceback" not in proc.stderr
+def test_missing_corpus_is_one_clear_line(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("CORPUS_DIR", str(tmp_path))
+    code, _ = run(["ask", "兰州"])
+    stderr = capsys.readouterr().err
+    assert code == 1
+    assert "python -m bot build" in stderr and len(stderr.strip().splitlines()) == 1
 
 
 def test_build_reports_what_it_built(tmp_path, monkeypatch):
@@ -111,9 +123,9 @@ def test_build_reports_what_it_built(tmp_path, monkeypatch):
     assert code == 0 and "11 篇文章" in out
 
 
-def test_malformed_setting_is_one_line_naming_the_variable():
-    env = {"TOP_K": "many", "PATH": "/usr/bin:/bin"}
-    proc = subprocess.run([sys.executable, "-m", "bot", "ask", "兰州"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=60)
-    assert proc.returncode == 2
-    assert "TOP_K" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+def test_malformed_setting_is_one_line_naming_the_variable(monkeypatch, capsys):
+    monkeypatch.setenv("TOP_K", "many")
+    code, _ = run(["ask", "兰州"])
+    stderr = capsys.readouterr().err
+    assert code == 2
+    assert "TOP_K" in stderr and len(stderr.strip().splitlines()) == 1

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli import main
 from tests.fakebot import TOKEN
 from tests.telegram_fixtures import Person
 
@@ -92,15 +93,24 @@ async def test_serve_uses_a_webhook_when_a_webhook_url_is_configured(fake, tmp_p
     assert TOKEN not in logged and TOKEN.split(":")[1] not in logged
 
 
-@pytest.mark.parametrize("settings", [{}, {"TELEGRAM_BOT_TOKEN": ""}])
-async def test_serve_without_a_token_says_so_in_one_line(tmp_path, settings):
-    code, stderr = await run_serve(tmp_path, **settings)
+def serve_in_process(capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    """`python -m bot serve` for a configuration it refuses before starting: exit code and stderr."""
+    code = main(["serve"])
+    return code, capsys.readouterr().err
+
+
+@pytest.mark.parametrize("token", [None, ""])
+def test_serve_without_a_token_says_so_in_one_line(clean_env, capsys, token):
+    if token is not None:
+        clean_env.setenv("TELEGRAM_BOT_TOKEN", token)
+    code, stderr = serve_in_process(capsys)
     assert code != 0
     assert stderr.strip().count("\n") == 0 and "TELEGRAM_BOT_TOKEN" in stderr
 
 
-async def test_serve_with_a_malformed_token_says_so_in_one_line_without_repeating_it(tmp_path):
-    code, stderr = await run_serve(tmp_path, TELEGRAM_BOT_TOKEN="not-a-token-secret-123")
+def test_serve_with_a_malformed_token_says_so_in_one_line_without_repeating_it(clean_env, capsys):
+    clean_env.setenv("TELEGRAM_BOT_TOKEN", "not-a-token-secret-123")
+    code, stderr = serve_in_process(capsys)
     assert code != 0
     assert stderr.strip().count("\n") == 0 and "格式不对" in stderr
     assert "not-a-token-secret-123" not in stderr
