@@ -1,7 +1,14 @@
 """Retrieval quality on the evaluation sets, for the shipped settings and each choice turned off.
 
-    python benchmarks/retrieval.py              # dev set (../shared/eval/dev_qa.jsonl) and benchmarks/own_qa.jsonl
+    python benchmarks/retrieval.py              # dev set (../shared/eval/dev_qa.jsonl), own set, chat set
     python benchmarks/retrieval.py --qa FILE    # another set in the same format
+    python benchmarks/retrieval.py --curve-only # only the gate curve and the shipped engine by kind
+
+For each set it prints three tables: the variants (below); the found/not-found gate curve —
+at several values of Options.min_coverage, how many answerable questions are answered with the
+right paragraph first, answered with a wrong one, or refused, and how many negatives are
+rejected — so the threshold is chosen from the trade-off rather than from one set; and the
+shipped engine's results by question kind, to show which styles of question fail.
 
 Scores come from ../shared/eval/score.py's own `score` function, so the figures
 match `python ../shared/eval/score.py`. In a clone without ../shared the dev set
@@ -55,6 +62,8 @@ VARIANTS = {
     "found threshold 0.3": {"min_coverage": 0.3},
     "found threshold 0.7": {"min_coverage": 0.7},
 }
+GATES = (0.0, 0.3, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7)  # Options.min_coverage values of the curve
+RANKING_ALONE = {"min_coverage": 0.0, "number_check": False}  # the curve's last row: no gate at all
 
 
 def load_scorer(eval_dir: Path = EVAL):
@@ -70,30 +79,95 @@ def load_scorer(eval_dir: Path = EVAL):
 
 
 def default_sets(eval_dir: Path = EVAL) -> list[Path]:
-    """The dev set lives outside the repository (../shared/eval); a plain clone scores its own set only."""
-    own = ROOT / "benchmarks" / "own_qa.jsonl"
+    """The dev set lives outside the repository (../shared/eval); a plain clone scores its own sets only."""
+    own = [ROOT / "benchmarks" / "own_qa.jsonl", ROOT / "benchmarks" / "chat_qa.jsonl"]
     if (eval_dir / "dev_qa.jsonl").exists():
-        return [eval_dir / "dev_qa.jsonl", own]
+        return [eval_dir / "dev_qa.jsonl", *own]
     print(f"dev set skipped: {eval_dir} is not part of this repository (it sits beside the project's clone)")
-    return [own]
+    return own
+
+
+def read_rows(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def answer_all(options: Options, sets: list[list[dict]]) -> list[list[dict]]:
+    """One engine per setting, asked every set's questions: loading (jieba) costs more than asking."""
+    engine = Engine.load(ROOT / "corpus", options)
+    return [[engine.ask(row["q"]).to_dict() for row in rows] for rows in sets]
+
+
+def outcome(score, row: dict, answer: dict) -> str:
+    """One row's fate, judged by the scorer's own rule on that row alone."""
+    if not row["evidence"]:
+        return "rejected" if score([row], [answer])["negatives_rejected"] else "answered"
+    if not answer.get("found", bool(answer.get("hits"))):
+        return "refused"
+    r = score([row], [answer])
+    return ("right" if r["hit@1"] else "wrong") + ("+answer" if r["answer@1"] else "")
+
+
+def print_curve(score, rows: list[dict], answers_by_gate: dict[float | str, list[dict]]) -> None:
+    positives = sum(1 for r in rows if r["evidence"])
+    negatives = len(rows) - positives
+    print(f"found/not-found gate (Options.min_coverage): {positives} answerable, {negatives} negatives;"
+          " right/wrong = the top paragraph holds the evidence or not, ans@1 = the excerpt holds the answer;"
+          " none = no gate and no number check, the ranking alone")
+    print("gate   right  wrong  refused  ans@1  negatives rejected")
+    for gate, answers in answers_by_gate.items():
+        fates = [outcome(score, row, answer) for row, answer in zip(rows, answers, strict=True)]
+        right = sum(f.startswith("right") for f in fates)
+        wrong = sum(f.startswith("wrong") for f in fates)
+        refused = fates.count("refused")
+        ans = sum(f.endswith("+answer") for f in fates)
+        shipped = "  (shipped)" if gate == Options().min_coverage else ""
+        label = f"{gate:4.2f}" if isinstance(gate, float) else gate
+        print(f"{label:4}   {right:5}  {wrong:5}  {refused:7}  {ans:5}  {fates.count('rejected')}/{negatives}{shipped}")
+
+
+def print_kinds(score, rows: list[dict], answers: list[dict]) -> None:
+    by_kind: dict[str, list[str]] = {}
+    for row, answer in zip(rows, answers, strict=True):
+        by_kind.setdefault(row.get("kind", "?"), []).append(outcome(score, row, answer))
+    reasons: dict[str, int] = {}
+    for row, answer in zip(rows, answers, strict=True):
+        if row["evidence"] and not answer.get("found", bool(answer.get("hits"))):
+            reasons[answer.get("reason", "?")] = reasons.get(answer.get("reason", "?"), 0) + 1
+    print("answerable questions refused, by reason:", ", ".join(f"{k} {v}" for k, v in reasons.items()) or "none")
+    print("shipped engine by kind: rows  right  wrong  refused  ans@1  (negatives: rejected)")
+    for kind, fates in sorted(by_kind.items(), key=lambda kv: -len(kv[1])):
+        if kind == "negative":
+            print(f"  {kind:12} {len(fates):4}  rejected {fates.count('rejected')}")
+            continue
+        print(f"  {kind:12} {len(fates):4}  {sum(f.startswith('right') for f in fates):5}"
+              f"  {sum(f.startswith('wrong') for f in fates):5}  {fates.count('refused'):7}"
+              f"  {sum(f.endswith('+answer') for f in fates):5}")
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--qa", action="append", help="question set(s); default: dev set and own set")
+    ap.add_argument("--qa", action="append", help="question set(s); default: dev set, own set, chat set")
+    ap.add_argument("--curve-only", action="store_true", help="skip the variants table")
     args = ap.parse_args()
     sets = [Path(p) for p in args.qa] if args.qa else default_sets()
     score = load_scorer()
-    for qa in sets:
-        rows = [json.loads(line) for line in qa.read_text(encoding="utf-8").splitlines() if line.strip()]
-        print(f"\n{qa.name} ({len(rows)} questions)")
-        print(f"{'variant':42} hit@1  hit@3  ans@1  neg   excerpt median/max")
-        for name, change in VARIANTS.items():
-            engine = Engine.load(ROOT / "corpus", dataclasses.replace(Options(), **change))
-            answers = [engine.ask(row["q"]).to_dict() for row in rows]
-            r = score(rows, answers)
+    rows = [read_rows(qa) for qa in sets]
+    variants = {} if args.curve_only else VARIANTS
+    by_variant = {name: answer_all(dataclasses.replace(Options(), **change), rows) for name, change in variants.items()}
+    by_gate: dict[float | str, list[list[dict]]] = {
+        gate: answer_all(dataclasses.replace(Options(), min_coverage=gate), rows) for gate in GATES}
+    by_gate["none"] = answer_all(dataclasses.replace(Options(), **RANKING_ALONE), rows)
+    shipped = by_variant["shipped"] if "shipped" in by_variant else answer_all(Options(), rows)
+    for i, qa in enumerate(sets):
+        print(f"\n{qa.name} ({len(rows[i])} questions)")
+        if variants:
+            print(f"{'variant':42} hit@1  hit@3  ans@1  neg   excerpt median/max")
+        for name, answers in by_variant.items():
+            r = score(rows[i], answers[i])
             print(f"{name:42} {r['hit@1']:.3f}  {r['hit@3']:.3f}  {r['answer@1']:.3f}  {r['negatives_rejected']:.2f}"
                   f"  {r['excerpt_chars_median']}/{r['excerpt_chars_max']}")
+        print_curve(score, rows[i], {gate: answers[i] for gate, answers in by_gate.items()})
+        print_kinds(score, rows[i], shipped[i])
     return 0
 
 
