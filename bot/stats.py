@@ -33,6 +33,7 @@ UNITS_FILE = "units.txt"
 WORDS_FILE = "stat_words.toml"
 VOCAB_DIR = Path(__file__).resolve().parent.parent / "corpus"
 LABEL_MAX = 20
+LABEL_SHOW = 16  # a label composed with its verb (完成“党建入章”的企业) stays readable at a glance
 NAME_QUOTE_MAX = 12  # a quotation this short is a name (“4项行动”), not somebody speaking
 HEADLINE_FACTS = 5  # figures in a park's overview, the same in every adapter
 
@@ -65,6 +66,13 @@ class Fact:
     company: str = ""
     text: str = ""
     kind: str = ""
+    # Added for labels that read right (issue 14); older stats.json files load with these defaults.
+    subject: str = ""  # what is counted: the label's head noun (企业 in 「完成“党建入章”的企业」)
+    scope: str = ""  # where or of what, when narrower than the park (安全应急产业, 建立的党组织中)
+    status: str = "done"  # done | planned | target | expected (预计)
+    period: str = ""  # the time the figure covers, when the sentence gives one (2024年, 今年以来)
+    change: dict | None = None  # a from→to pair: {"from": "400户", "to": "750户"}; `value` is the "to"
+    sources: list[dict] = field(default_factory=list)  # every place it is reported: article_id, paragraph, sentence
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -102,6 +110,23 @@ class Vocabulary:
     headline: list[Topic]
     phrase_breaks: list[str]
     words: list[str]
+    group_verbs: list[str] = field(default_factory=list)
+    per_head: list[str] = field(default_factory=list)
+    giving_verbs: list[str] = field(default_factory=list)
+    beneficiary: list[str] = field(default_factory=list)
+    containers: list[str] = field(default_factory=list)
+    not_figure_before: list[str] = field(default_factory=list)
+    not_figure_after: list[str] = field(default_factory=list)
+    status_words: dict[str, list[str]] = field(default_factory=dict)
+    not_status: list[str] = field(default_factory=list)
+    place_anaphora: list[str] = field(default_factory=list)
+    place_suffixes: list[str] = field(default_factory=list)
+    topic_suffixes: list[str] = field(default_factory=list)
+    topic_links: list[str] = field(default_factory=list)
+    subset: list[str] = field(default_factory=list)
+    change_from: list[str] = field(default_factory=list)
+    change_to: list[str] = field(default_factory=list)
+    periods: list[str] = field(default_factory=list)
     pattern: re.Pattern = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -119,7 +144,19 @@ class Vocabulary:
                   for t in words["headline"]]
         return cls(units, words["prefix_qualifiers"], words["inner_qualifiers"], words["suffix_qualifiers"],
                    set(words["cut"]), _longest_first(words["link"]), _longest_first(words["lead"]),
-                   _longest_first(words["company_anaphora"]), topics, words["phrase_breaks"], words["words"])
+                   _longest_first(words["company_anaphora"]), topics, words["phrase_breaks"], words["words"],
+                   group_verbs=_longest_first(words["group_verbs"]), per_head=words["per_head"],
+                   giving_verbs=_longest_first(words["giving_verbs"]),
+                   beneficiary=words["beneficiary"], containers=words["containers"],
+                   not_figure_before=_longest_first(words["not_figure_before"]),
+                   not_figure_after=_longest_first(words["not_figure_after"]),
+                   status_words={"planned": words["planned"], "target": words["target"],
+                                 "expected": words["expected"]},
+                   not_status=words["not_status"], place_anaphora=words["place_anaphora"],
+                   place_suffixes=words["place_suffixes"], topic_suffixes=words["topic_suffixes"],
+                   topic_links=words["topic_links"],
+                   subset=words["subset"], change_from=words["change_from"],
+                   change_to=_longest_first(words["change_to"]), periods=_longest_first(words["periods"]))
 
 
 @lru_cache(maxsize=4)
@@ -207,6 +244,8 @@ def _is_figure(m: re.Match, text: str, v: Vocabulary, names: list[tuple[int, int
         return False
     if m["suffix"] in ("以上", "以下") and m.end() < len(text) and re.match(r"[\u4e00-\u9fff]", text[m.end()]):
         return False
+    if text[:m.start()].endswith(tuple(v.not_figure_before)) or text[m.end():].startswith(tuple(v.not_figure_after)):
+        return False  # 「党龄55年的贾世亿」「7天全天候值守」: one person's attribute, a service pattern
     return not _inside(m.start("num"), names)
 
 
@@ -319,10 +358,29 @@ def label_before(region: str, v: Vocabulary, subjects: list[str]) -> str:
             relative = True
         elif words[i] in v.cut and not relative:
             # 「党的工作实现100%」: with nothing after the verb, its subject is what the figure is about.
+            verb = _group_verb(words, i, v)
             words = words[i + 1:] or words[:i]
             break
+    else:
+        verb = ""
     label = _strip_front("".join(words), v, subjects)
-    return _cap(_tidy(_words(label)), from_end=True)
+    tidy = _tidy(_words(label))
+    if verb and tidy and len(verb) + sum(map(len, tidy)) <= LABEL_SHOW:
+        return verb + "".join(tidy)  # 「累计辐射链上企业」 → 辐射链上企业, 「解决用地…等实际问题」 → 解决实际问题
+    return _cap(tidy, from_end=True)
+
+
+def _group_verb(words: list[str], i: int, v: Vocabulary) -> str:
+    """The group verb that cuts at `i`, or governs the 「…等」 list cut there."""
+    if words[i] in v.group_verbs or words[i] in v.per_head:
+        return words[i]
+    if words[i] == "等":
+        for j in range(i - 1, -1, -1):
+            if words[j] in v.group_verbs:
+                return words[j]
+            if words[j] in v.cut or words[j] in "，；。":
+                break
+    return ""
 
 
 def _nounish(flag: str) -> bool:
@@ -430,12 +488,56 @@ def _label(sent: _Sentence, fig: _Figure, v: Vocabulary, subjects: list[str], pr
                               v, subjects)
     fallback = around.after.removeprefix("的")[:LABEL_MAX] or around.before[-LABEL_MAX:]
     if kind == "time":
+        if predicate and "的" in after[1:]:
+            after = after[:after.index("的", 1)]  # 「连续5年入围…100强的互联网医疗企业」: what lasted, not who
         return (after if predicate else before or after) or fallback
     if kind in _BEFORE_FIRST and around.opens_phrase and _ends_with_verb(around.before, v):
         return before + around.after[:LABEL_MAX - len(before)]  # 「党的工作实现100%全域覆盖」 → 党的工作全域覆盖
     if kind in _BEFORE_FIRST or around.after.startswith("的"):
         return before or after or fallback
-    return after or before or fallback
+    if after in v.containers and before:
+        return before  # 「提供可选服务近百项菜单」 counts services, not menus
+    return (_defined(after, around, v, gap, previous) if after else "") or after or before or fallback
+
+
+def _defined(noun: str, around: _Around, v: Vocabulary, gap: str, previous: str) -> str:
+    """The noun after a figure with the verb that defines the group it counts, when the clause has one:
+    「269家企业完成“党建入章”」 → 完成“党建入章”的企业, 「带动12户牧民」 → 带动牧民,
+    「为87家企业提供授信额度」 → 获授信额度的企业. Empty when there is none or the label would be too long."""
+    after = around.after.removeprefix("的")
+    rest = after[len(noun):] if after.startswith(noun) else ""
+    before = "".join(_strip(_words(around.before), v.link, at_start=False))
+    label = ""
+    if rest and around.before.endswith(tuple(v.beneficiary)):
+        verb = next((g for g in v.giving_verbs if rest.startswith(g)), "")
+        thing = rest[len(verb):].rsplit("等", 1)[-1]
+        label = f"获{thing}的{noun}" if verb and thing else ""
+    elif (verb := _verb_before(before, v)) or (around.follows_figure and gap[-1:] in ("和", "、", "及", "与")
+                                              and (verb := next((g for g in v.group_verbs
+                                                                 if previous.startswith(g)), ""))):
+        label = verb + noun  # 「带动10家合作社、180户养殖大户」 → 带动养殖大户
+    elif rest:
+        tokens = _tokens(rest)
+        i = 0
+        while i < len(tokens) and not "".join(w for w, _ in tokens[i:]).startswith(tuple(v.group_verbs)) \
+                and (tokens[i][1] == "d" or tokens[i][0] in v.lead):
+            i += 1  # 「相继」「全部」
+        tail = "".join(w for w, _ in tokens[i:])
+        if tail.startswith(tuple(v.group_verbs)):
+            label = f"{tail}的{noun}"
+    return label if len(label) <= LABEL_SHOW else ""
+
+
+def _verb_before(before: str, v: Vocabulary) -> str:
+    """The group verb right before a figure, or before the examples it lists: 「联动欧亚乳业等13家」 → 联动."""
+    if before.endswith(tuple(v.group_verbs)):
+        return next(g for g in v.group_verbs if before.endswith(g))
+    if before.endswith("等"):
+        for g in v.group_verbs:
+            at = before.rfind(g)
+            if at >= 0 and not any(c in before[at:] for c in "，；。"):
+                return g
+    return ""
 
 
 def _ends_with_verb(region: str, v: Vocabulary) -> bool:
@@ -585,7 +687,27 @@ def extract_facts(articles, registry=None, v: Vocabulary | None = None) -> list[
         for para in article.paragraphs:
             facts += _paragraph_facts(article, para, previous, names, v)
             previous = para.text
-    return facts
+    return _merge_repeats(facts)
+
+
+def _merge_repeats(facts: list[Fact]) -> list[Fact]:
+    """The same figure reported twice in one article is one fact with two sources:
+    「“三有”企业402家」 and later 「402家“三有”非公企业」."""
+    kept: list[Fact] = []
+    for fact in facts:
+        same = next((k for k in kept if _repeats(k, fact)), None)
+        if same is None:
+            kept.append(fact)
+        else:
+            same.sources += fact.sources
+    return kept
+
+
+def _repeats(a: Fact, b: Fact) -> bool:
+    if (a.article_id, a.value, a.company, a.scope, a.status) != (b.article_id, b.value, b.company, b.scope, b.status):
+        return False
+    names = set(_SHORT_QUOTE.findall(a.label)) & set(_SHORT_QUOTE.findall(b.label))
+    return a.label == b.label or (bool(names) and a.label[-1] == b.label[-1])
 
 
 def _paragraph_facts(article, para, previous: str, names: _Names, v: Vocabulary) -> list[Fact]:
@@ -601,6 +723,7 @@ def _paragraph_facts(article, para, previous: str, names: _Names, v: Vocabulary)
         last = _last_named(previous + para.text[:fig.start], names.companies)
         company = company_of(sent.text, fig.start - sent.offset, following, names.companies, last, v, names.parks)
         m = fig.match
+        clause = _clause_before(sent, fig)
         out.append(Fact(
             label=_label(sent, fig, v, subjects, out[-1].label if out else ""),
             value=para.text[fig.start:fig.end],
@@ -614,8 +737,106 @@ def _paragraph_facts(article, para, previous: str, names: _Names, v: Vocabulary)
             company=company.name if company else "",
             text=m.group(),
             kind=_kind(m, v),
+            status=_status(clause, v),
+            scope=_scope(para.text, sent, fig, clause, out, v),
+            period=_period(sent.text[:fig.match.start() - sent.offset], v),
         ))
-    return out
+        out[-1].subject = _subject(out[-1].label, v)
+        out[-1].sources = [{"article_id": article.article_id, "paragraph": para.n, "sentence": out[-1].sentence}]
+    return _pairs(para.text, figures, out, v)
+
+
+def _clause_before(sent: _Sentence, fig: _Figure) -> str:
+    """The words of a figure's clause before it (「规划新建超10万平方米科创载体、」 for the second figure)."""
+    start = fig.match.start() - sent.offset
+    names = _spans(_SHORT_QUOTE, sent.text)
+    clause = max([i + 1 for i in range(start) if sent.breaks_at(i, names)] + [0])
+    return sent.text[clause:start]
+
+
+def _status(clause: str, v: Vocabulary) -> str:
+    """planned (规划新建), target (力争), expected (预计) or done: the first cue in the clause before the figure."""
+    for word in v.not_status:
+        clause = clause.replace(word, "")
+    found = [(clause.find(w), status) for status, words in v.status_words.items() for w in words if w in clause]
+    return min(found)[1] if found else "done"
+
+
+def _scope(text: str, sent: _Sentence, fig: _Figure, clause: str, earlier: list[Fact], v: Vocabulary) -> str:
+    """Where or of what a figure counts when that is narrower than the park: a 「其中」 subset,
+    the sub-park 「该园区」 points back to, or the industry its sentence is about."""
+    if clause.lstrip().startswith(tuple(v.subset)):
+        return _subset_of(sent, clause, earlier, v)
+    before = sent.text[:fig.match.start() - sent.offset]
+    if any(a in before for a in v.place_anaphora):
+        place = _last_place(text[:sent.offset + min(before.find(a) for a in v.place_anaphora if a in before)], v)
+        if place:
+            return place
+    topic = re.match(rf"^[\u4e00-\u9fff]{{2,10}}?(?:{_alternatives(v.topic_suffixes)})"
+                     rf"(?=(?:{_alternatives(v.topic_links)}))", sent.text.lstrip())
+    return topic.group() if topic else ""
+
+
+def _subset_of(sent: _Sentence, clause: str, earlier: list[Fact], v: Vocabulary) -> str:
+    """「…全部建立党组织，其中党委4个」 → 建立的党组织中; 「党员1732名，其中…」 → 党员中."""
+    at = sent.text.find(clause.lstrip())
+    before = sent.text[:at].rstrip("，；：,; ")
+    if earlier and earlier[-1].sentence == sent.text.strip() and before.endswith(earlier[-1].text):
+        return f"{earlier[-1].label}中"
+    words = _words(re.split(r"[，；：,;]", before)[-1])
+    for i in range(len(words) - 1, -1, -1):
+        if words[i] in v.cut and i + 1 < len(words):
+            return f"{words[i]}的{''.join(words[i + 1:])}中"
+    return next(w for w in v.subset if clause.lstrip().startswith(w))  # 「其中」 of the sentence before
+
+
+def _last_place(text: str, v: Vocabulary) -> str:
+    """The last sub-park named in `text`: 「走进淮海生物医药产业园」 → 淮海生物医药产业园."""
+    ends = [m.end() for m in re.finditer(_alternatives(v.place_suffixes), text)]
+    if not ends:
+        return ""
+    tokens = list(_tokens(text[:ends[-1]]))
+    name: list[str] = []
+    while tokens and (_nounish(tokens[-1][1]) or not name):
+        name.insert(0, tokens.pop()[0])
+    return "".join(name) if len(name) > 1 else ""
+
+
+_YEAR_PERIOD = r"\d{4}年(?:度)?(?:上半年|下半年|前三季度|[一二三四]季度)?|(?:今年|去年)?\d{1,2}月以来"
+
+
+def _period(before: str, v: Vocabulary) -> str:
+    """The time the sentence gives before a figure: 2024年, 2025年上半年, 今年以来."""
+    found = list(re.finditer(rf"{_YEAR_PERIOD}|{_alternatives(v.periods)}", before))
+    return found[-1].group() if found else ""
+
+
+def _subject(label: str, v: Vocabulary) -> str:
+    """What is counted: the head of 「完成“党建入章”的企业」 is 企业, of 「辐射链上企业」 链上企业."""
+    head = label.rsplit("的", 1)[-1] if "的" in label and not label.endswith("的") else label
+    first = _words(head)[0] if head else ""
+    return head[len(first):] if first in v.group_verbs + v.per_head + ["获"] and len(head) > len(first) else head
+
+
+def _pairs(text: str, figures: list[_Figure], facts: list[Fact], v: Vocabulary) -> list[Fact]:
+    """Figures that belong together become one fact: 「从400户扩展至750户」 is a change from 400户 to 750户,
+    and 「连续3年…900头以上」 gives 900头 its period rather than being a figure of its own."""
+    drop: set[int] = set()
+    for i in range(len(facts) - 1):
+        a, b, fa, fb = facts[i], facts[i + 1], figures[i], figures[i + 1]
+        if a.sentence != b.sentence:
+            continue
+        between = text[fa.match.end():fb.match.start()]
+        if (a.unit == b.unit and between in v.change_to
+                and text[:fa.match.start()].endswith(tuple(v.change_from))):
+            b.change = {"from": a.text, "to": b.text}
+            b.label, b.subject = a.label, a.subject
+            drop.add(i)
+        elif (a.kind == "time" and fa.match["prefix"] == "连续" and b.kind != "time"
+              and not re.search(r"[，。；：！？]", between)):
+            b.period = a.text
+            drop.add(i)
+    return [f for i, f in enumerate(facts) if i not in drop]
 
 
 def _sentence_of(fig: _Figure, sentences: list[tuple[int, str]], figures: list[_Figure],
@@ -651,14 +872,22 @@ def headline(facts: list[Fact], count: int) -> list[Fact]:
     """
     topics = len(vocabulary().headline)
     firsts: dict[int, Fact] = {}
-    for fact in facts:
+    # A figure whose label says all (done, the whole park's, not a company's) before one that needs its fields.
+    ordered = sorted(facts, key=lambda f: not complete(f))
+    for fact in ordered:
         rank = headline_rank(fact)
         # A label that is only a head word (「企业」) tells less than 「高新技术企业」: take the first telling one.
-        if rank < topics and (rank not in firsts or (len(firsts[rank].label) <= 2 < len(fact.label))):
+        if rank < topics and (rank not in firsts or (len(firsts[rank].label) <= 2 < len(fact.label)
+                                                     and complete(fact))):
             firsts[rank] = fact
-    chosen = sorted(firsts.values(), key=facts.index)[:count]
-    rest = sorted((f for f in facts if f not in chosen), key=lambda f: len(f.label) <= 2)
+    chosen = sorted(firsts.values(), key=ordered.index)[:count]
+    rest = sorted((f for f in ordered if f not in chosen), key=lambda f: len(f.label) <= 2)
     return sorted(chosen + rest[: count - len(chosen)], key=facts.index)
+
+
+def complete(fact: Fact) -> bool:
+    """Done, park-wide and the park's own: a figure that reads right as 「label：value」 in an overview."""
+    return fact.status == "done" and not fact.scope and not fact.company and fact.change is None
 
 
 def facts_for(park: str, facts: list[Fact]) -> list[Fact]:

@@ -6,7 +6,7 @@ import pytest
 
 from bot.ingest import Article, Paragraph, read_articles
 from bot.parks import REGISTRY_FILE, Registry
-from bot.stats import Fact, chinese_number, extract_facts, facts_for, headline_rank, vocabulary
+from bot.stats import Fact, chinese_number, extract_facts, facts_for, headline, headline_rank, load_facts, vocabulary
 
 from .conftest import CORPUS, SEEDS
 
@@ -131,7 +131,7 @@ def test_a_quoted_statement_keeps_its_figures():
 
 
 def test_the_label_after_a_count_ends_where_the_sentence_goes_on():
-    assert only("该园区已集聚81家重点企业相继成立党组织。").label == "重点企业"
+    assert only("园区已集聚81家重点企业开展技术攻关。").label == "重点企业"
 
 
 def test_the_label_before_a_figure_starts_after_the_verb():
@@ -164,6 +164,127 @@ def test_a_label_does_not_start_with_the_park_doing_the_counting():
 
 def test_a_short_quoted_name_stays_whole_in_a_label():
     assert only("精准确定“三有”企业402家。").label == "“三有”企业"
+
+
+def test_a_verb_after_the_group_stays_in_its_label():
+    fact = only("推动269家企业完成“党建入章”。")
+    assert (fact.label, fact.subject) == ("完成“党建入章”的企业", "企业")
+
+
+def test_adverbs_between_the_group_and_its_verb_are_left_out():
+    assert only("30余家重点企业相继成立党组织。").label == "成立党组织的重点企业"
+
+
+def test_a_verb_before_the_figure_stays_with_what_it_governs():
+    assert only("合作社已带动12户牧民发展产业。").label == "带动牧民"
+
+
+def test_a_verb_governing_a_list_of_examples_stays_in_the_label():
+    assert only("联动欧亚乳业等13家龙头企业。").label == "联动龙头企业"
+
+
+def test_the_second_group_of_one_verb_keeps_the_verb():
+    assert [f.label for f in facts_of("合作社吸纳51户脱贫户和3户边缘户。")] == ["吸纳脱贫户", "吸纳边缘户"]
+
+
+def test_a_beneficiary_is_counted_as_who_received():
+    first, money = facts_of("为87家企业提供授信额度13.7亿元。")
+    assert (first.label, first.subject, money.label) == ("获授信额度的企业", "企业", "授信额度")
+
+
+def test_a_container_word_gives_way_to_what_it_holds():
+    assert only("提供可选服务近百项菜单。").label == "可选服务"
+
+
+def test_a_label_with_its_verb_that_would_be_too_long_keeps_the_noun():
+    assert only("推动7家企业跻身全国制造业单项冠军示范企业和专精特新小巨人企业名单。").label == "企业"
+
+
+def test_planned_figures_are_marked_planned():
+    facts = facts_of("规划新建超10万平方米科创载体、超2000套人才公寓。")
+    assert [(f.label, f.status) for f in facts] == [("科创载体", "planned"), ("人才公寓", "planned")]
+
+
+def test_goals_and_forecasts_are_not_done():
+    assert only("力争培育高新技术企业50家。").status == "target"
+    assert only("预计今年产值可达3000万元。").status == "expected"
+
+
+def test_figures_reported_as_done_are_done():
+    assert only("园区已建成标准化养殖基地7个。").status == "done"
+
+
+def test_a_subset_is_scoped_to_what_it_is_part_of():
+    facts = facts_of("推动134家社会组织全部建立党组织，其中党委4个、党支部168个。")
+    assert [(f.label, f.scope) for f in facts[1:]] == [("党委", "建立的党组织中"), ("党支部", "建立的党组织中")]
+
+
+def test_a_subset_of_a_figure_is_scoped_to_that_figure():
+    assert facts_of("现有党员1732名，其中女党员300名。")[1].scope == "党员中"
+
+
+def test_a_from_to_pair_is_one_change():
+    fact = only("覆盖范围从400户扩展至750户，成效明显。")
+    assert (fact.label, fact.value, fact.change) == ("覆盖范围", "750户", {"from": "400户", "to": "750户"})
+
+
+def test_a_span_of_years_before_another_figure_is_its_period():
+    fact = only("连续3年为周边地区供应良种牦牛900头以上。")
+    assert (fact.value, fact.period) == ("900头", "连续3年")
+
+
+def test_a_streak_on_its_own_is_a_figure_without_who_it_describes():
+    assert only("成为唯一的连续5年入围“中国互联网100强”的互联网医疗企业。").label == "入围“中国互联网100强”"
+
+
+def test_the_year_a_sentence_gives_is_the_period():
+    assert only("2024年，农投集团实现花卉营收近1亿元。").period == "2024年"
+
+
+def test_one_persons_attribute_is_not_a_statistic():
+    assert facts_of("年逾八旬、党龄55年的贾世亿眼眶里泛起了泪光。") == []
+
+
+def test_a_threshold_on_who_receives_is_not_a_statistic():
+    assert [f.value for f in facts_of("为党龄满50年的老党员颁发纪念章239枚。")] == ["239枚"]
+
+
+def test_a_service_pattern_is_not_a_statistic():
+    assert facts_of("服务队伍7天全天候值守。") == []
+
+
+def test_the_sub_park_a_sentence_points_back_to_is_the_scope():
+    facts = facts_of("走进淮海生物医药产业园，满目新意。目前，该园区已集聚81家重点企业，产业规模达77亿元。")
+    assert [f.scope for f in facts] == ["淮海生物医药产业园", "淮海生物医药产业园"]
+
+
+def test_a_sentence_about_one_industry_scopes_its_figures():
+    fact = only("安全应急产业是园区重点发展的产业，规模以上企业占比达72.1%。")
+    assert (fact.label, fact.scope) == ("规模以上企业占比", "安全应急产业")
+
+
+def test_the_same_figure_twice_in_an_article_is_one_fact_with_two_sources():
+    facts = facts_of("精准确定“三有”企业402家。", "选派指导员，对402家“三有”非公企业开展服务。")
+    assert [f.value for f in facts] == ["402家"]
+    assert [s["paragraph"] for s in facts[0].sources] == [1, 2]
+
+
+def test_different_groups_of_the_same_size_stay_apart():
+    facts = facts_of("推动269家有党员的非公企业建立党组织。", "推动269家企业完成“党建入章”。")
+    assert len(facts) == 2
+
+
+def test_a_stats_file_without_the_new_fields_still_loads(tmp_path):
+    (tmp_path / "stats.json").write_text('[{"label": "企业", "value": "5家", "number": 5, "unit": "家", '
+                                         '"qualifier": "", "sentence": "有企业5家。", "article_id": "T-1", '
+                                         '"paragraph": 1, "park": "测试高新区"}]', encoding="utf-8")
+    fact = load_facts(tmp_path)[0]
+    assert (fact.status, fact.scope, fact.change, fact.sources) == ("done", "", None, [])
+
+
+def test_an_overview_heads_with_done_park_wide_figures():
+    facts = facts_of("规划新建企业孵化器5家。", "其中高新技术企业8家。", "园区拥有高新技术企业605家。")
+    assert [f.value for f in headline(facts_for("测试高新区", facts), 1)] == ["605家"]
 
 
 # -- companies -------------------------------------------------------------------------
