@@ -20,6 +20,8 @@ class Settings(BaseSettings):
     telegram_webhook_url: str | None = None
     telegram_webhook_listen: str = "0.0.0.0"
     telegram_webhook_port: int = 8443
+    # Seconds to wait for Telegram's answer to a call; a sendMessage unanswered for twice this is taken as lost.
+    telegram_read_timeout: float = Field(default=10.0, gt=0, le=120)
     admin_user_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     top_k: int = Field(default=3, ge=1, le=10)
     rate_limit_per_minute: int = Field(default=20, ge=1)

@@ -4,9 +4,11 @@ The bot under test talks HTTP to it exactly as it talks to api.telegram.org:
 same URLs, same form-encoded requests, same JSON answers. It is strict where
 Telegram is strict — malformed HTML, text over 4096 characters, callback data
 over 64 bytes, unknown methods, a wrong token — so a bot that passes here does
-not fail on those rules in production. Faults can be injected per method: a
-429 with `retry_after`, a 400 "can't parse entities", or an answer slower than
-the client's read timeout.
+not fail on those rules in production. Faults can be injected per method, queued
+(`fail`) or drawn per call (`chaos`): a 429 with `retry_after`, a 500, a 400
+"can't parse entities", an answer slower than the client's read timeout or a
+closed connection — each before or after the call took effect, since only
+then does a client's retry risk a duplicate.
 
 The user's side is a few methods that queue updates (a message, a button press,
 an inline query) and let a test wait for what the bot sent back.
@@ -21,6 +23,7 @@ import json
 import re
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,6 +54,16 @@ class ApiError(Exception):
         if self.parameters:
             body["parameters"] = self.parameters
         return body
+
+
+def fault(*, status: int = 0, description: str = "", retry_after: int | None = None, delay: float = 0.0,
+          drop: bool = False, stored: str = "") -> Fault:
+    """A `Fault`; `retry_after` alone means Telegram's 429."""
+    if retry_after is not None and not status:
+        status, description = 429, f"Too Many Requests: retry after {retry_after}"
+    if stored not in ("", "first", "late"):
+        raise ValueError(f"stored must be '', 'first' or 'late', not {stored!r}")
+    return Fault(status, description, retry_after, delay, drop, stored)
 
 
 def bad_request(detail: str) -> ApiError:
@@ -212,10 +225,19 @@ class Reply:
 
 @dataclass
 class Fault:
+    """One injected failure. An error `status` is answered at once and nothing is stored. Otherwise the call is
+    held `delay` seconds and/or its connection closed (`drop`), and `stored` says whether the call still takes
+    effect: "" never, "first" at once (the answer is what gets lost), "late" after the delay (the server was slow)."""
+
     status: int = 0
     description: str = ""
     retry_after: int | None = None
     delay: float = 0.0
+    drop: bool = False
+    stored: str = ""
+
+
+DROPPED = -1  # the status recorded for a call whose connection the server closed without answering
 
 
 @dataclass
@@ -239,6 +261,8 @@ class FakeBotApi:
         self.calls: list[Call] = []
         self.state = _State()
         self.faults: dict[str, list[Fault]] = defaultdict(list)
+        # Faults drawn per call (for a benchmark's random mix) when no queued fault is waiting: method → Fault | None.
+        self.chaos: Callable[[str], Fault | None] | None = None
         self._ids = itertools.count(1)
         self._message_ids: dict[int, itertools.count] = defaultdict(lambda: itertools.count(1))
         self._new_update = asyncio.Event()
@@ -285,11 +309,11 @@ class FakeBotApi:
     # -- faults ------------------------------------------------------------
 
     def fail(self, method: str, *, status: int = 0, description: str = "", retry_after: int | None = None,
-             delay: float = 0.0, times: int = 1) -> None:
-        """Make the next `times` calls of `method` fail: an error status, or no answer for `delay` seconds."""
-        if retry_after is not None and not status:
-            status, description = 429, f"Too Many Requests: retry after {retry_after}"
-        self.faults[method.lower()].extend(Fault(status, description, retry_after, delay) for _ in range(times))
+             delay: float = 0.0, drop: bool = False, stored: str = "", times: int = 1) -> None:
+        """Make the next `times` calls of `method` fail: an error status, no answer for `delay` seconds, or a
+        closed connection; with `stored` the call takes effect all the same (see `Fault`)."""
+        self.faults[method.lower()].extend(fault(status=status, description=description, retry_after=retry_after,
+                                                 delay=delay, drop=drop, stored=stored) for _ in range(times))
 
     def fail_parse(self, method: str = "sendMessage", times: int = 1) -> None:
         self.fail(method, status=400, description="Bad Request: can't parse entities: Unsupported start tag "
@@ -383,17 +407,27 @@ class FakeBotApi:
         handler = getattr(self, f"_m_{name}", None)
         if handler is None:
             return self._record(method, params, 404, {"ok": False, "error_code": 404, "description": "Not Found"})
-        if self.faults.get(name):
-            fault = self.faults[name].pop(0)
-            if fault.delay:
-                # The request hangs; the client gives up first and nothing is delivered.
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._closing.wait(), fault.delay)
-                return self._record(method, params, 504, {"ok": False, "error_code": 504,
-                                                          "description": "Gateway Timeout"})
+        fault = self.faults[name].pop(0) if self.faults.get(name) else self.chaos(method) if self.chaos else None
+        if fault is None:
+            return await self._call(method, handler, params)
+        if fault.status:
             error = ApiError(fault.status, fault.description or "Internal Server Error",
                              {"retry_after": fault.retry_after} if fault.retry_after is not None else None)
             return self._record(method, params, error.code, error.body())
+        status, answer = 504, {"ok": False, "error_code": 504, "description": "Gateway Timeout"}
+        if fault.stored == "first":
+            status, answer = await self._call(method, handler, params)
+        if fault.delay:  # the answer is held; the client gives up first
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._closing.wait(), fault.delay)
+        if fault.stored == "late":
+            status, answer = await self._call(method, handler, params)
+        if fault.drop:
+            self.calls.append(Call(method, params, DROPPED, answer))
+            return DROPPED, answer
+        return status, answer
+
+    async def _call(self, method: str, handler: Callable[[Json], Any], params: Json) -> tuple[int, Json]:
         try:
             result = await handler(params)
         except ApiError as err:
@@ -439,26 +473,44 @@ class FakeBotApi:
         self._outbox[chat_id].put_nowait(Reply(message, params["text"]))
         return message
 
-    async def _m_editmessagetext(self, params: Json) -> Json:
+    def _editable(self, params: Json) -> tuple[int, int, Json]:
         chat_id, message_id = _int(params, "chat_id"), _int(params, "message_id")
         old = self.state.messages.get((chat_id, message_id))
-        if old is None or old["from"]["id"] != BOT_ID:
+        if old is None:
             raise bad_request("message to edit not found")
+        if old["from"]["id"] != BOT_ID:
+            raise bad_request("message can't be edited")
+        return chat_id, message_id, old
+
+    def _replace(self, chat_id: int, old: Json, new: Json, html: str) -> Json:
+        new = {**new, "edit_date": int(time.time())}
+        if {k: v for k, v in new.items() if k != "edit_date"} == {k: v for k, v in old.items() if k != "edit_date"}:
+            raise bad_request("message is not modified: specified new message content and reply markup are "
+                              "exactly the same as a current content and reply markup of the message")
+        self.state.messages[(chat_id, old["message_id"])] = new
+        self._outbox[chat_id].put_nowait(Reply(new, html, edited=True))
+        return new
+
+    async def _m_editmessagetext(self, params: Json) -> Json:
+        chat_id, _, old = self._editable(params)
         text, entities = message_text(params.get("text"), params.get("parse_mode"))
         markup = check_markup(_json(params.get("reply_markup")))
-        new = {**old, "text": text, "edit_date": int(time.time())}
+        new = {**old, "text": text}
         new.pop("entities", None)
         new.pop("reply_markup", None)
         if entities:
             new["entities"] = entities
         if markup and markup.get("inline_keyboard"):
             new["reply_markup"] = markup
-        if {k: v for k, v in new.items() if k != "edit_date"} == {k: v for k, v in old.items() if k != "edit_date"}:
-            raise bad_request("message is not modified: specified new message content and reply markup are "
-                              "exactly the same as a current content and reply markup of the message")
-        self.state.messages[(chat_id, message_id)] = new
-        self._outbox[chat_id].put_nowait(Reply(new, params["text"], edited=True))
-        return new
+        return self._replace(chat_id, old, new, params["text"])
+
+    async def _m_editmessagereplymarkup(self, params: Json) -> Json:
+        chat_id, _, old = self._editable(params)
+        markup = check_markup(_json(params.get("reply_markup")))
+        new = {k: v for k, v in old.items() if k != "reply_markup"}
+        if markup and markup.get("inline_keyboard"):
+            new["reply_markup"] = markup
+        return self._replace(chat_id, old, new, old["text"])
 
     async def _m_answercallbackquery(self, params: Json) -> bool:
         query = self.state.callback_queries.get(str(params.get("callback_query_id")))
@@ -596,6 +648,10 @@ class _Handler(tornado.web.RequestHandler):
         else:
             params = {name: self.get_argument(name) for name in self.request.arguments}
         status, answer = await self.api.handle(token, method, params)
+        if status == DROPPED:  # close the connection without a word, as a crashed proxy would
+            self.request.connection.close()
+            self._finished = True
+            return
         self.set_status(status)
         self.set_header("Content-Type", "application/json")
         with contextlib.suppress(tornado.iostream.StreamClosedError):  # the client timed out and left

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 
@@ -52,12 +53,14 @@ async def test_html_that_telegram_refuses_is_resent_as_plain_text(bot, fake, ali
     assert [c.params.get("parse_mode") for c in fake.calls_to("sendMessage")] == ["HTML", None]
 
 
-async def test_a_timed_out_request_is_retried(impatient_bot, fake, alice):
+async def test_a_timed_out_message_is_sent_again_once_a_check_shows_it_did_not_arrive(impatient_bot, fake, alice):
     waits = recorded_waits(impatient_bot)
     fake.fail("sendMessage", delay=SHORT_TIMEOUT + 1)
     reply = await alice.says(QUESTION)
     assert "605家" in reply.text
-    assert waits == [0.5]  # RetryLimiter's back-off before the first retry
+    assert waits == []  # not blindly retried by RetryLimiter ...
+    assert [c.answer["description"] for c in fake.calls_to("editMessageReplyMarkup")] == [
+        "Bad Request: message to edit not found"]  # ... but checked: nothing after the question
     assert fake.pending_replies(alice.chat["id"]) == 0
 
 
@@ -70,7 +73,7 @@ async def test_a_timed_out_inline_answer_is_retried(impatient_bot, fake, alice):
 
 
 async def test_a_failure_to_register_commands_is_logged_and_the_bot_still_serves(fake, engine, alice, caplog):
-    fake.fail("setMyCommands", status=500, description="Internal Server Error")
+    fake.fail("setMyCommands", status=500, description="Internal Server Error", times=10)
     with caplog.at_level(logging.WARNING, logger="bot.telegram"):
         async with running_bot(fake, engine):
             reply = await alice.says(QUESTION)
@@ -113,3 +116,73 @@ async def test_one_paragraph_over_4096_characters_is_sent_as_plain_text_pieces(b
     await send(bot.bot, alice.chat["id"], "<i>" + "长" * 5000 + "</i>")
     first, second = await alice.next_reply(), await alice.next_reply()
     assert len(first.text) + len(second.text) == 5000
+
+
+def bot_messages(fake, chat_id: int) -> list[str]:
+    """The texts the bot left in a chat, in order, as the user sees them at the end."""
+    return [m["text"] for (chat, _), m in sorted(fake.state.messages.items())
+            if chat == chat_id and m["from"]["id"] == fake.bot_user["id"]]
+
+
+async def settled(fake, alice) -> list[str]:
+    """Wait for the first reply, then long enough for any late copy, and return everything the bot sent."""
+    await alice.next_reply()
+    await asyncio.sleep(4 * SHORT_TIMEOUT)
+    return bot_messages(fake, alice.chat["id"])
+
+
+async def test_a_server_error_is_retried_and_the_answer_arrives_once(impatient_bot, fake, alice):
+    waits = recorded_waits(impatient_bot)
+    fake.fail("sendMessage", status=500, times=2)
+    alice.posts(QUESTION)
+    sent = await settled(fake, alice)
+    assert len(sent) == 1 and "605家" in sent[0]
+    assert waits == [0.5, 1.0]  # back-off, doubling
+
+
+async def test_a_connection_closed_before_the_message_was_stored_is_resent_once(impatient_bot, fake, alice):
+    fake.fail("sendMessage", drop=True)
+    alice.posts(QUESTION)
+    sent = await settled(fake, alice)
+    assert len(sent) == 1 and "605家" in sent[0]
+
+
+async def test_a_connection_closed_after_the_message_was_stored_is_not_resent_and_no_apology_follows(
+        impatient_bot, fake, alice):
+    fake.fail("sendMessage", drop=True, stored="first")
+    alice.posts(QUESTION)
+    sent = await settled(fake, alice)
+    assert len(sent) == 1 and "605家" in sent[0]
+
+
+async def test_an_answer_held_past_the_timeout_after_storing_is_not_sent_twice(impatient_bot, fake, alice):
+    fake.fail("sendMessage", delay=SHORT_TIMEOUT + 1, stored="first", times=4)
+    alice.posts(QUESTION)
+    sent = await settled(fake, alice)
+    assert len(sent) == 1 and "605家" in sent[0]
+
+
+async def test_a_message_stored_late_by_a_slow_server_is_not_sent_twice(impatient_bot, fake, alice):
+    fake.fail("sendMessage", delay=SHORT_TIMEOUT * 1.5, stored="late")
+    alice.posts(QUESTION)
+    sent = await settled(fake, alice)
+    assert len(sent) == 1 and "605家" in sent[0]
+
+
+async def test_an_answer_that_cannot_be_delivered_ends_in_one_apology(impatient_bot, fake, alice):
+    recorded_waits(impatient_bot)
+    fake.fail("sendMessage", status=500, times=6)
+    alice.posts(QUESTION)
+    sent = await settled(fake, alice)
+    assert sent == [SORRY]
+
+
+async def test_a_lost_answer_to_a_button_press_is_not_an_error(impatient_bot, fake, alice, caplog):
+    reply = await alice.says(QUESTION)
+    fake.fail("answerCallbackQuery", drop=True, stored="first")
+    with caplog.at_level(logging.ERROR, logger="bot.telegram"):
+        edited = await alice.presses(reply, "更多结果")
+        await asyncio.sleep(2 * SHORT_TIMEOUT)
+    assert edited.text.startswith("4. ")
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert bot_messages(fake, alice.chat["id"]) == [edited.text]

@@ -66,9 +66,10 @@ async def register_commands(app: Application) -> None:
         log.warning("could not register the bot's commands with Telegram: %s", err)
 
 
-def build_application(settings: Settings, engine: Engine, *, read_timeout: float = 10.0,
+def build_application(settings: Settings, engine: Engine, *, read_timeout: float | None = None,
                       connect_timeout: float = 5.0, concurrent_updates: int = CONCURRENT_UPDATES) -> Application:
     """The bot, wired to `engine`, talking to `settings.telegram_api_base_url` (Telegram or a local server)."""
+    read_timeout = read_timeout or settings.telegram_read_timeout
     token = settings.telegram_bot_token.get_secret_value().strip() if settings.telegram_bot_token else ""
     base_url = settings.telegram_api_base_url.rstrip("/")
     request = HTTPXRequest(connection_pool_size=concurrent_updates + 8, read_timeout=read_timeout,
@@ -80,7 +81,7 @@ def build_application(settings: Settings, engine: Engine, *, read_timeout: float
         .base_file_url(re.sub(r"/bot$", "/file/bot", base_url))
         .request(request)
         .get_updates_request(HTTPXRequest(read_timeout=read_timeout, connect_timeout=connect_timeout))
-        .rate_limiter(RetryLimiter())
+        .rate_limiter(RetryLimiter(settle=read_timeout))
         .context_types(CONTEXT_TYPES)
         .concurrent_updates(concurrent_updates)
         .post_init(register_commands)

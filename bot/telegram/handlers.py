@@ -99,7 +99,8 @@ def _quote(update: Update) -> int | None:
 
 
 async def _reply(update: Update, context: Context, markup: str, keyboard: InlineKeyboardMarkup | None = None) -> None:
-    await send(context.bot, _chat_id(update), markup, keyboard, _quote(update))
+    after = update.message.message_id if update.message else None
+    await send(context.bot, _chat_id(update), markup, keyboard, _quote(update), after)
 
 
 def limited(handler: Handler) -> Handler:
@@ -334,7 +335,7 @@ async def on_error(update: object, context: Context) -> None:
             await _query(update).answer(views.SORRY)
     if isinstance(update, Update) and update.effective_chat:
         try:
-            await context.bot.send_message(update.effective_chat.id, views.SORRY)
+            await send(context.bot, update.effective_chat.id, views.esc(views.SORRY))
         except TelegramError as err:
             log.warning("could not tell the user about the failure: %s", err)
     for admin in _settings(context).admin_user_ids:
