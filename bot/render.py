@@ -123,14 +123,28 @@ def park_text(overview: Overview) -> str:
 # -- figures ---------------------------------------------------------------------------------------
 
 
+STATUS_WORDS = {"planned": "规划", "target": "目标", "expected": "预计"}  # a figure not (yet) done
+
+
 def figure(fact: Fact) -> str:
+    """The figure as written; a change reads from→to (「400户→750户」)."""
+    if fact.change:
+        return f"{fact.change['from']}→{fact.change['to']}"
     return fact.text or fact.value
 
 
 def fact_label(fact: Fact) -> str:
-    """「高新技术企业（兰州某公司）」: what is counted, and whose figure it is when not the park's."""
-    who = f"（{fact.company}）" if fact.company else ""
-    return f"{fact.label or '数据'}{who}"
+    """「科创载体（规划）」「党委（建立的党组织中）」「花卉营收（某公司，2024年）」: what is counted, and —
+    when the label alone would mislead — whose figure it is, where or of what, when, and whether it is done."""
+    notes = [fact.company, fact.scope, fact.period, STATUS_WORDS.get(fact.status, "")]
+    shown = "，".join(n for n in notes if n)
+    return f"{fact.label or '数据'}" + (f"（{shown}）" if shown else "")
+
+
+def paragraphs(fact: Fact) -> str:
+    """「第3段」, or 「第3、13段」 for a figure the article reports twice."""
+    ns = list(dict.fromkeys([fact.paragraph] + [s["paragraph"] for s in fact.sources]))
+    return "第" + "、".join(map(str, ns)) + "段"
 
 
 def fact_context(fact: Fact, width: int = FACT_EXCERPT_MAX) -> str:
@@ -145,7 +159,7 @@ def fact_context(fact: Fact, width: int = FACT_EXCERPT_MAX) -> str:
 
 def fact_line(n: int, fact: Fact) -> str:
     """One numbered figure, and the words it comes from with their place."""
-    where = f"[{fact.article_id} 第{fact.paragraph}段]"
+    where = f"[{fact.article_id} {paragraphs(fact)}]"
     return f"{n}. {fact_label(fact)}：{figure(fact)}\n   “{fact_context(fact)}” {where}"
 
 

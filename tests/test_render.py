@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot import render
 from bot.answer import Answer
 from bot.engine import Engine
+from bot.stats import Fact
 from bot.telegram import views
 
 
@@ -73,3 +74,33 @@ def test_a_not_found_reply_quotes_a_long_question_shortened_on_one_line():
     question = "兰州\n高新区" + "很" * 100
     text = render.no_answer(Answer(question, False, None, "not_found"))
     assert "兰州 高新区" in text and "…" in text and "\n" not in text
+
+
+def _fact(**fields) -> Fact:
+    base = {"label": "科创载体", "value": "10万平方米", "number": 100_000, "unit": "平方米", "qualifier": "超",
+            "sentence": "规划新建超10万平方米科创载体。", "article_id": "T-1", "paragraph": 3, "park": "测试高新区",
+            "text": "超10万平方米"}
+    return Fact(**{**base, **fields})
+
+
+def test_a_planned_figure_says_it_is_planned():
+    assert render.fact_label(_fact(status="planned")) == "科创载体（规划）"
+
+
+def test_a_figure_of_part_of_the_park_says_of_what():
+    assert render.fact_label(_fact(label="党委", scope="建立的党组织中")) == "党委（建立的党组织中）"
+
+
+def test_a_done_park_wide_figure_is_its_label_alone():
+    assert render.fact_label(_fact()) == "科创载体"
+
+
+def test_a_change_reads_from_to():
+    fact = _fact(label="覆盖范围", value="750户", text="750户", change={"from": "400户", "to": "750户"})
+    assert render.figure(fact) == "400户→750户"
+
+
+def test_a_figure_reported_twice_cites_both_paragraphs():
+    fact = _fact(sources=[{"article_id": "T-1", "paragraph": 3, "sentence": ""},
+                          {"article_id": "T-1", "paragraph": 13, "sentence": ""}])
+    assert "[T-1 第3、13段]" in render.fact_line(1, fact)

@@ -268,7 +268,7 @@ def unknown_view(engine: Engine, query: str, res: Resolution) -> View:
 def _fact_line(engine: Engine, n: int, fact: Fact) -> str:
     """A figure in bold, the words around it, and where they come from."""
     article = engine.article(fact.article_id)
-    source = f"《{article.title}》第{fact.paragraph}段" if article else f"第{fact.paragraph}段"
+    source = f"《{article.title}》{render.paragraphs(fact)}" if article else render.paragraphs(fact)
     return (f"{n}. {esc(render.fact_label(fact))}：<b>{esc(render.figure(fact))}</b>\n"
             f"“{esc(render.fact_context(fact))}”\n<i>—— {esc(source)}</i>")
 
