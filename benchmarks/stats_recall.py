@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.ingest import read_articles  # noqa: E402
+from bot.lexicon import Lexicon  # noqa: E402
 from bot.parks import REGISTRY_FILE, Registry  # noqa: E402
 from bot.stats import Fact, extract_facts, facts_for, load_facts  # noqa: E402
 
@@ -43,9 +44,10 @@ def found(value: str, word: str, facts: list[Fact]) -> bool:
 def current_facts(use_corpus: bool) -> list[Fact]:
     if use_corpus:
         return load_facts(ROOT / "corpus")
-    registry = Registry.from_toml(ROOT / "corpus" / REGISTRY_FILE)
+    lexicon = Lexicon.load(ROOT / "corpus")
+    registry = Registry.from_toml(ROOT / "corpus" / REGISTRY_FILE, lexicon.tokenizer)
     articles, _ = read_articles(ROOT / "seeds", registry)
-    return extract_facts(articles, registry)
+    return extract_facts(articles, registry, lexicon.vocabulary)
 
 
 def main() -> int:
@@ -61,7 +63,7 @@ def main() -> int:
         return 2
     rows = json.loads(args.file.read_text(encoding="utf-8"))
     facts = current_facts(args.corpus)
-    registry = Registry.load(ROOT / "corpus")
+    registry = Registry.load(ROOT / "corpus", Lexicon.load(ROOT / "corpus").tokenizer)
     total = hits = 0
     for park_name, pairs in rows.items():
         res = registry.resolve(park_name)

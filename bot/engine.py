@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 import re
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,8 +16,9 @@ import numpy as np
 
 from bot import stats as stats_mod
 from bot.answer import Answer, Hit, cite, excerpt
-from bot.index import BM25Index, RankBM25Index, Scored, SparseIndex, Tokenizer, bigrams, read_list, read_synonyms, top
+from bot.index import BM25Index, RankBM25Index, Scored, SparseIndex, bigrams, top
 from bot.ingest import Article, Paragraph, load_articles
+from bot.lexicon import Lexicon
 from bot.parks import Park, Registry, Resolution
 from bot.stats import Fact, Overview, overview
 from bot.text import normalize_query, split_sentences
@@ -27,42 +27,6 @@ MAX_QUESTION = 500
 _HAS_WORDS = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]")
 _CJK_WORD = re.compile(r"^[\u4e00-\u9fff]+$")
 _NUMERAL = re.compile(r"[零一二两三四五六七八九十百千万亿]")
-
-
-@dataclass(frozen=True)
-class QuestionWords:
-    """Cues for what kind of answer a question wants (corpus/question_words.toml)."""
-
-    number: re.Pattern
-    list: re.Pattern
-    place: re.Pattern
-    definition: re.Pattern
-    time: re.Pattern
-    percent: re.Pattern
-    money: re.Pattern
-
-    @classmethod
-    def load(cls, path: Path) -> QuestionWords:
-        words = tomllib.loads(path.read_text(encoding="utf-8"))
-
-        def any_of(key: str) -> str:
-            return "|".join(map(re.escape, words[key]))
-
-        term = r"[“\"「]?([\u4e00-\u9fff0-9]{2,12}?)[”\"」]?"
-        definition = f"{term}(?:{any_of('definition')})|(?:{any_of('definition_before')}){term}"
-        keys = ("number", "list", "place", "time", "percent", "money")
-        number, listing, place, time, percent, money = (re.compile(any_of(k)) for k in keys)
-        return cls(number, listing, place, re.compile(definition), time, percent, money)
-
-    def asks_number(self, query: str) -> re.Match | None:
-        """The how-many cue of a question; 「哪几个」 asks which, not how many."""
-        cue = self.number.search(query)
-        return None if cue is None or query[cue.start() - 1:cue.start()] == "哪" else cue
-
-    def defined_term(self, query: str) -> str | None:
-        """「“两个覆盖”是什么」 → 两个覆盖: the term a definition question asks about."""
-        match = self.definition.search(query)
-        return next((g for g in match.groups() if g), None) if match else None
 
 
 @dataclass(frozen=True)
@@ -135,7 +99,7 @@ class _Doc:
 
 
 class Engine:
-    def __init__(self, articles: list[Article], registry: Registry, facts: list, corpus_dir: Path,
+    def __init__(self, articles: list[Article], registry: Registry, facts: list[Fact], lexicon: Lexicon,
                  options: Options = Options()):
         self.articles = {a.article_id: a for a in articles}
         self.registry = registry
@@ -143,16 +107,12 @@ class Engine:
         self._facts_at: dict[tuple[str, int], list[Fact]] = {}
         for fact in facts:
             self._facts_at.setdefault((fact.article_id, fact.paragraph), []).append(fact)
-        self.units = stats_mod.vocabulary().units
+        self.lexicon = lexicon
+        self.units = lexicon.vocabulary.units
         self.options = options
-        self.synonyms = read_synonyms(corpus_dir / "synonyms.txt") if options.synonyms else {}
-        self.cues = QuestionWords.load(corpus_dir / "question_words.toml")
-        words = [n for p in registry.parks for n in p.names()] + list(self.synonyms)
-        if options.user_dict:
-            words += read_list(corpus_dir / "userdict.txt")
-        stop = read_list(corpus_dir / "stopwords.txt") if options.stopwords else []
-        self.tokenize = Tokenizer(words, stop, search_mode=options.search_mode)
-        registry.lend_dictionary(self.tokenize.jieba)
+        self.synonyms = lexicon.synonyms
+        self.cues = lexicon.cues
+        self.tokenize = lexicon.tokenizer
         self.docs = [_Doc(a, p) for a in articles for p in a.paragraphs]
         texts = [self._doc_text(d) for d in self.docs]
         self.index = self._index([self.tokenize(t) for t in texts], okapi=not options.lucene_idf)
@@ -162,11 +122,14 @@ class Engine:
         self._max_idf = math.log(1 + (len(self.docs) + 0.5) / 0.5)
 
     @classmethod
-    def load(cls, corpus_dir: Path, options: Options = Options()) -> Engine:
+    def load(cls, corpus_dir: Path | str, options: Options = Options()) -> Engine:
+        corpus_dir = Path(corpus_dir)
+        lexicon = Lexicon.load(corpus_dir, user_dict=options.user_dict, stopwords=options.stopwords,
+                               synonyms=options.synonyms, search_mode=options.search_mode)
         articles = load_articles(corpus_dir)
-        registry = Registry.load(corpus_dir)
+        registry = Registry.load(corpus_dir, lexicon.tokenizer)
         facts = stats_mod.load_facts(corpus_dir)
-        return cls(articles, registry, facts, corpus_dir, options)
+        return cls(articles, registry, facts, lexicon, options)
 
     def _index(self, docs: list[list[str]], okapi: bool = False) -> BM25Index:
         if self.options.reference_index or okapi:
@@ -192,13 +155,13 @@ class Engine:
 
     def overview(self, name: str) -> Overview:
         """/park: the park a name means, with its headline figures."""
-        return overview(*self.stats(name))
+        return overview(*self.stats(name), self.lexicon.vocabulary)
 
     def stats(self, name: str) -> tuple[Resolution, list]:
         res = self.registry.resolve(name)
         if res.status != "ok" or res.park is None:
             return res, []
-        return res, stats_mod.facts_for(res.park.name, self.facts)
+        return res, stats_mod.facts_for(res.park.name, self.facts, self.lexicon.vocabulary)
 
     # -- answering -----------------------------------------------------------
 

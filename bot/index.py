@@ -1,8 +1,4 @@
-"""Tokenising Chinese text, and the BM25 indexes paragraphs are ranked with.
-
-jieba cuts words; the domain dictionary keeps terms like 产业链党委 whole; stop
-words drop what carries no content; synonyms widen a question to the words the
-articles use.
+"""The BM25 indexes paragraphs are ranked with, over the tokens bot/tokens.py cuts.
 
 Ranking is Okapi BM25 with Lucene's IDF (see `MonotoneBM25`) behind one small
 interface, `BM25Index`, so the engine never reads a library's internals:
@@ -18,9 +14,7 @@ interface, `BM25Index`, so the engine never reads a library's internals:
 
 from __future__ import annotations
 
-import hashlib
 import json
-import logging
 import math
 import re
 from array import array
@@ -30,63 +24,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, Self
 
-import jieba
 import numpy as np
 from rank_bm25 import BM25Okapi
 
-from bot.text import arabic_numerals, fold_width
+from bot.text import arabic_numerals
 
-jieba.setLogLevel(logging.WARNING)  # its dictionary-loading chatter is not for users of the console chat
-_TOKEN_OK = re.compile(r"[\u4e00-\u9fff0-9a-z]")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 
 MAX_QUERY_TERMS = 64  # distinct terms of a question that are ranked; a pasted page costs no more than this
-
-
-def read_list(path: Path) -> list[str]:
-    """Lines of a corpus data file, without its `#` comment header and blank lines."""
-    if not path.exists():
-        return []
-    lines = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
-    return [s for s in lines if s and not s.startswith("#")]
-
-
-def read_synonyms(path: Path) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for line in read_list(path):
-        left, _, right = line.partition("=")
-        out[left.strip()] = [w.strip() for w in right.split(",") if w.strip()]
-    return out
-
-
-class Tokenizer:
-    """jieba with the domain dictionary, the stop words and search-mode cutting."""
-
-    def __init__(self, words: Iterable[str] = (), stopwords: Iterable[str] = (), search_mode: bool = True):
-        self.jieba = jieba.Tokenizer()
-        self.jieba.initialize()
-        self.added = list(words)
-        for word in self.added:
-            self.jieba.add_word(word, freq=None)
-        self.stopwords = set(stopwords)
-        self.search_mode = search_mode
-
-    def __call__(self, text: str) -> list[str]:
-        text = arabic_numerals(fold_width(text)).lower()
-        cut = self.jieba.cut_for_search(text) if self.search_mode else self.jieba.cut(text)
-        return [t for t in cut if _TOKEN_OK.search(t) and t not in self.stopwords]
-
-    def words(self, text: str, keep_stopwords: bool = False) -> list[str]:
-        """Whole words (precise mode), the units a question's meaning is counted in."""
-        text = arabic_numerals(fold_width(text)).lower()
-        return [t for t in self.jieba.cut(text) if keep_stopwords or (_TOKEN_OK.search(t) and t not in self.stopwords)]
-
-    @property
-    def fingerprint(self) -> str:
-        """What decides the cuts: an index built by another dictionary or stop list is stale."""
-        state = {"cutter": f"jieba {jieba.__version__}", "words": self.added, "stopwords": sorted(self.stopwords),
-                 "search_mode": self.search_mode}
-        return hashlib.sha256(json.dumps(state, ensure_ascii=False).encode()).hexdigest()[:16]
 
 
 class MonotoneBM25(BM25Okapi):

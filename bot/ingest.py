@@ -329,10 +329,12 @@ def build_corpus(seeds_dir: Path, corpus_dir: Path) -> BuildReport:
     or interrupted build leaves the previous corpus intact.
     """
     from bot import parks, stats
+    from bot.lexicon import Lexicon
 
-    registry = parks.Registry.from_toml(corpus_dir / parks.REGISTRY_FILE)
+    lexicon = Lexicon.load(corpus_dir)
+    registry = parks.Registry.from_toml(corpus_dir / parks.REGISTRY_FILE, lexicon.tokenizer)
     articles, unplaced = read_articles(seeds_dir, registry)
-    facts = stats.extract_facts(articles, registry)
+    facts = stats.extract_facts(articles, registry, lexicon.vocabulary)
     outputs = {
         ARTICLES_FILE: _dump([a.to_dict() for a in articles]),
         parks.BUILT_FILE: _dump([p.to_dict() for p in registry.parks]),

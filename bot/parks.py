@@ -15,7 +15,6 @@ import re
 import tomllib
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -23,6 +22,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from bot.text import normalize_query
+from bot.tokens import Tokenizer
 
 REGISTRY_FILE = "parks.toml"
 BUILT_FILE = "parks.json"
@@ -101,22 +101,16 @@ def _repair_suffix(query: str) -> str:
     return query
 
 
-@lru_cache(maxsize=1)
-def dictionary():
-    """jieba's dictionary, in a private instance, for a registry used without the engine."""
-    import jieba
-
-    jieba.setLogLevel(60)
-    tokenizer = jieba.Tokenizer()
-    tokenizer.initialize()
-    return tokenizer
-
-
 class Registry:
-    """The parks, looked up by any of their names."""
+    """The parks, looked up by any of their names.
 
-    def __init__(self, parks: list[Park]):
+    The tokenizer is the lexicon's (bot/lexicon.py): reading a place name out of a
+    question cuts it the way the index does.
+    """
+
+    def __init__(self, parks: list[Park], tokenizer: Tokenizer):
         self.parks = parks
+        self.tokenizer = tokenizer
         self._by_name: dict[str, list[Park]] = {}
         for park in parks:
             for name in park.names():
@@ -128,33 +122,24 @@ class Registry:
         self._cores = [(split_name(n), p) for n in self._names for p in self._by_name[n]]
 
     @classmethod
-    def from_toml(cls, path: Path) -> Registry:
+    def from_toml(cls, path: Path, tokenizer: Tokenizer) -> Registry:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-        return cls([Park(**entry) for entry in data.get("park", [])])
+        return cls([Park(**entry) for entry in data.get("park", [])], tokenizer)
 
     @classmethod
-    def load(cls, corpus_dir: Path) -> Registry:
+    def load(cls, corpus_dir: Path, tokenizer: Tokenizer) -> Registry:
         """The built registry (with articles) when there is one, else the hand-written one."""
         built = corpus_dir / BUILT_FILE
         if built.exists():
-            return cls([Park(**entry) for entry in json.loads(built.read_text(encoding="utf-8"))])
-        return cls.from_toml(corpus_dir / REGISTRY_FILE)
+            return cls([Park(**entry) for entry in json.loads(built.read_text(encoding="utf-8"))], tokenizer)
+        return cls.from_toml(corpus_dir / REGISTRY_FILE, tokenizer)
 
     def get(self, name: str) -> Park | None:
         return next((p for p in self.parks if p.name == name), None)
 
-    # -- words ---------------------------------------------------------------
-
-    def lend_dictionary(self, segmenter) -> None:
-        """Use the engine's jieba instead of loading a second dictionary (1 s and ~80 MB)."""
-        self._jieba = segmenter
-
-    def jieba(self):
-        return getattr(self, "_jieba", None) or dictionary()
-
     def is_known_word(self, word: str) -> bool:
         """「昆明」 is a word (a real city), 「泸洲」 is not (a typo of 泸州)."""
-        return bool(self.jieba().FREQ.get(word))
+        return self.tokenizer.is_word(word)
 
     # -- resolution ----------------------------------------------------------
 
@@ -257,7 +242,7 @@ class Registry:
         unknown: list[str] = []
         unknown_spans: list[tuple[int, int]] = []
         for match in PLACE_PATTERN.finditer(text):
-            name = place_name(match.group(1), self.jieba())
+            name = place_name(match.group(1), self.tokenizer)
             core = name[: -len(match.group(2))]
             if _NOT_A_PLACE.match(name) or _NO_PLACE_BEFORE_SUFFIX.search(core):
                 continue
@@ -278,7 +263,7 @@ class Registry:
         return self.places_in(text)[1]
 
 
-def place_name(text: str, segmenter=None) -> str:
+def place_name(text: str, tokenizer: Tokenizer) -> str:
     """「请问南宁高新区」 → 南宁高新区: a place is the last word before its suffix (and 国家, 火炬 …)."""
     for suffix, _ in _SUFFIXES:
         if text.endswith(suffix) and len(text) > len(suffix):
@@ -286,7 +271,7 @@ def place_name(text: str, segmenter=None) -> str:
             core = _CORE.match(head)
             if core is None:
                 return text
-            words = list((segmenter or dictionary()).cut(core.group(1)))
+            words = tokenizer.cut(core.group(1))
             place = words[-1] if len(words[-1]) >= 2 else "".join(words[-2:])
             return place + head[core.end(1):] + suffix
     return text

@@ -25,7 +25,7 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from bot.parks import REGISTRY_FILE, Registry, Resolution
+from bot.parks import Registry, Resolution
 from bot.text import split_sentences
 
 FACTS_FILE = "stats.json"
@@ -672,13 +672,9 @@ class _Names:
         return _longest_first([a for c in self.companies for a in c.aliases] + self.parks)
 
 
-def extract_facts(articles, registry=None, v: Vocabulary | None = None) -> list[Fact]:
-    """Every figure of every article, in reading order.
-
-    Without a registry the repository's corpus/parks.toml gives the park names.
-    """
+def extract_facts(articles, registry: Registry, v: Vocabulary | None = None) -> list[Fact]:
+    """Every figure of every article, in reading order; the registry's names are subjects, not labels."""
     v = v or vocabulary()
-    registry = registry or Registry.from_toml(VOCAB_DIR / REGISTRY_FILE)
     park_names = _longest_first(n for p in registry.parks for n in p.names() if len(n) > 2)
     facts: list[Fact] = []
     for article in articles:
@@ -865,17 +861,17 @@ def headline_rank(fact: Fact, v: Vocabulary | None = None) -> int:
     return next((i for i, t in enumerate(topics) if t.covers(fact)), len(topics))
 
 
-def headline(facts: list[Fact], count: int) -> list[Fact]:
+def headline(facts: list[Fact], count: int, v: Vocabulary | None = None) -> list[Fact]:
     """A few figures for an overview: the first telling one of each headline topic, then the next in order.
 
     `facts` are in headline order already (facts_for).
     """
-    topics = len(vocabulary().headline)
+    topics = len((v or vocabulary()).headline)
     firsts: dict[int, Fact] = {}
     # A figure whose label says all (done, the whole park's, not a company's) before one that needs its fields.
     ordered = sorted(facts, key=lambda f: not complete(f))
     for fact in ordered:
-        rank = headline_rank(fact)
+        rank = headline_rank(fact, v)
         # A label that is only a head word (「企业」) tells less than 「高新技术企业」: take the first telling one.
         if rank < topics and (rank not in firsts or (len(firsts[rank].label) <= 2 < len(fact.label)
                                                      and complete(fact))):
@@ -890,10 +886,10 @@ def complete(fact: Fact) -> bool:
     return fact.status == "done" and not fact.scope and not fact.company and fact.change is None
 
 
-def facts_for(park: str, facts: list[Fact]) -> list[Fact]:
+def facts_for(park: str, facts: list[Fact], v: Vocabulary | None = None) -> list[Fact]:
     """A park's figures, headline topics first; the park's own before its companies', then in reading order."""
     mine = [f for f in facts if f.park == park]
-    return sorted(mine, key=lambda f: (headline_rank(f), bool(f.company)))
+    return sorted(mine, key=lambda f: (headline_rank(f, v), bool(f.company)))
 
 
 @dataclass
@@ -905,5 +901,5 @@ class Overview:
     headline: list[Fact]
 
 
-def overview(res: Resolution, facts: list[Fact]) -> Overview:
-    return Overview(res, facts, headline(facts, HEADLINE_FACTS) if res.status == "ok" else [])
+def overview(res: Resolution, facts: list[Fact], v: Vocabulary | None = None) -> Overview:
+    return Overview(res, facts, headline(facts, HEADLINE_FACTS, v) if res.status == "ok" else [])

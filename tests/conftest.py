@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 import pytest
 
 from bot.engine import Engine
+from bot.lexicon import Lexicon
 from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 SEEDS = ROOT / "seeds"
+
+
+@cache
+def corpus_lexicon() -> Lexicon:
+    """The committed corpus's word lists and tokenizer, as the engine and the build load them."""
+    return Lexicon.load(CORPUS)
 
 
 @pytest.fixture(scope="session")

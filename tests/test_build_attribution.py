@@ -11,7 +11,7 @@ import pytest
 from bot.ingest import build_corpus, read_articles
 from bot.parks import REGISTRY_FILE, Registry
 
-from .conftest import CORPUS, SEEDS
+from .conftest import CORPUS, SEEDS, corpus_lexicon
 
 KNOWN_PARK_PAGE = """
 徐州高新区建强产业链党组织
@@ -42,7 +42,7 @@ def seeds_with(tmp_path: Path, page: str) -> Path:
 
 
 def registry() -> Registry:
-    return Registry.from_toml(CORPUS / REGISTRY_FILE)
+    return Registry.from_toml(CORPUS / REGISTRY_FILE, corpus_lexicon().tokenizer)
 
 
 def test_a_new_article_about_a_known_park_is_attributed_to_it(tmp_path):
@@ -60,8 +60,7 @@ def test_a_new_article_about_an_unregistered_park_is_reported_not_guessed(tmp_pa
 @pytest.fixture
 def built(tmp_path):
     corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    shutil.copy(CORPUS / REGISTRY_FILE, corpus / REGISTRY_FILE)
+    shutil.copytree(CORPUS, corpus)  # the registry and the word lists the build reads
     report = build_corpus(seeds_with(tmp_path, KNOWN_PARK_PAGE), corpus)
     return report, corpus
 

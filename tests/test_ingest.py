@@ -11,12 +11,12 @@ import pytest
 from bot.ingest import SeedError, build_corpus, parse_page, read_articles
 from bot.parks import Registry
 
-from .conftest import CORPUS, SEEDS
+from .conftest import CORPUS, SEEDS, corpus_lexicon
 
 
 @pytest.fixture(scope="module")
 def articles():
-    articles, _unplaced = read_articles(SEEDS, Registry.from_toml(CORPUS / "parks.toml"))
+    articles, _unplaced = read_articles(SEEDS, Registry.from_toml(CORPUS / "parks.toml", corpus_lexicon().tokenizer))
     return articles
 
 

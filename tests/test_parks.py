@@ -8,12 +8,12 @@ from bot.ingest import read_articles
 from bot.parks import REGISTRY_FILE, Registry, split_name
 from bot.stats import HEADLINE_FACTS, extract_facts, facts_for, headline
 
-from .conftest import CORPUS, SEEDS
+from .conftest import CORPUS, SEEDS, corpus_lexicon
 
 
 @pytest.fixture(scope="module")
 def registry() -> Registry:
-    return Registry.from_toml(CORPUS / REGISTRY_FILE)
+    return Registry.from_toml(CORPUS / REGISTRY_FILE, corpus_lexicon().tokenizer)
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,139 @@
+"""Every word list of the corpus, read once, normalised like the text, and the one tokenizer built from them.
+
+The lists live in commented files under corpus/ so another newspaper's pages
+need data, not code: the domain dictionary (userdict.txt, with an optional
+frequency), stop words, synonyms, question cue words, units and statistics
+words, example questions, and the park names of the registry. Each entry goes
+through the same normalisation as the text it is compared with, so an entry
+can never silently miss (「两个覆盖」 is kept as 「2个覆盖」, as the text reads).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.stats import Vocabulary
+from bot.text import normalize_query
+from bot.tokens import Tokenizer, normalize
+
+# Cue words that only frame a question (「哪些」「何谓」「哪一年」): cut whole and never matched as content.
+# The other kinds (number, percent, money) may carry content (「面积」「占比」) and are listed in
+# stopwords.txt where they carry none.
+FRAMES = ("list", "place", "definition", "definition_before", "time")
+FILES = ("userdict.txt", "stopwords.txt", "synonyms.txt", "question_words.toml", "units.txt", "stat_words.toml",
+         "examples.txt", "parks.toml")
+
+
+def read_list(path: Path) -> list[str]:
+    """Lines of a corpus data file, without its `#` comment header and blank lines."""
+    if not path.exists():
+        return []
+    lines = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return [s for s in lines if s and not s.startswith("#")]
+
+
+def read_dictionary(path: Path) -> list[tuple[str, int | None]]:
+    """userdict.txt: `word [frequency]`; without a frequency jieba picks one that keeps the word whole."""
+    out: list[tuple[str, int | None]] = []
+    for line in read_list(path):
+        word, _, freq = line.partition(" ")
+        out.append((normalize(word), int(freq) if freq.strip().isdigit() else None))
+    return out
+
+
+def read_synonyms(path: Path) -> dict[str, list[str]]:
+    """synonyms.txt: `short = full, full2`."""
+    out: dict[str, list[str]] = {}
+    for line in read_list(path):
+        left, _, right = line.partition("=")
+        out[normalize(left.strip())] = [normalize(w.strip()) for w in right.split(",") if w.strip()]
+    return out
+
+
+def read_park_names(corpus_dir: Path) -> list[str]:
+    """Every name, alias and place of the hand-kept registry: they must be cut whole."""
+    path = corpus_dir / "parks.toml"
+    if not path.exists():
+        return []
+    parks = tomllib.loads(path.read_text(encoding="utf-8")).get("park", [])
+    return [n for p in parks for n in [p.get("name", ""), *p.get("aliases", []), *p.get("places", [])] if n]
+
+
+@dataclass(frozen=True)
+class QuestionWords:
+    """Cues for what kind of answer a question wants (corpus/question_words.toml).
+
+    Cue words are matched against the question as `normalize_query` leaves it.
+    """
+
+    words: dict[str, list[str]]
+    number: re.Pattern
+    list: re.Pattern
+    place: re.Pattern
+    definition: re.Pattern
+    time: re.Pattern
+    percent: re.Pattern
+    money: re.Pattern
+
+    @classmethod
+    def load(cls, path: Path) -> QuestionWords:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        words = {k: [normalize_query(w) for w in v] for k, v in raw.items()}
+
+        def any_of(key: str) -> str:
+            return "|".join(map(re.escape, sorted(words[key], key=len, reverse=True)))
+
+        term = r"[“\"「]?([\u4e00-\u9fff0-9]{2,12}?)[”\"」]?"
+        definition = f"{term}(?:{any_of('definition')})|(?:{any_of('definition_before')}){term}"
+        keys = ("number", "list", "place", "time", "percent", "money")
+        number, listing, place, time, percent, money = (re.compile(any_of(k)) for k in keys)
+        return cls(words, number, listing, place, re.compile(definition), time, percent, money)
+
+    def asks_number(self, query: str) -> re.Match | None:
+        """The how-many cue of a question; 「哪几个」 asks which, not how many."""
+        cue = self.number.search(query)
+        return None if cue is None or query[cue.start() - 1:cue.start()] == "哪" else cue
+
+    def defined_term(self, query: str) -> str | None:
+        """「“两个覆盖”是什么」 → 两个覆盖: the term a definition question asks about."""
+        match = self.definition.search(query)
+        return next((g for g in match.groups() if g), None) if match else None
+
+
+@dataclass
+class Lexicon:
+    dictionary: list[tuple[str, int | None]]
+    stopwords: frozenset[str]
+    synonyms: dict[str, list[str]]
+    cues: QuestionWords
+    vocabulary: Vocabulary
+    examples: list[str]
+    fingerprint: str  # a hash of every file read: an index built with another lexicon is stale
+    tokenizer: Tokenizer = field(repr=False)
+
+    @classmethod
+    def load(cls, corpus_dir: Path, *, user_dict: bool = True, stopwords: bool = True, synonyms: bool = True,
+             search_mode: bool = True) -> Lexicon:
+        """Read every list; the switches turn one off for benchmarks/retrieval.py's measurements."""
+        syn = read_synonyms(corpus_dir / "synonyms.txt") if synonyms else {}
+        cues = QuestionWords.load(corpus_dir / "question_words.toml")
+        frames = [normalize(w) for kind in FRAMES for w in cues.words[kind]]
+        words = [(normalize(n), None) for n in read_park_names(corpus_dir)] + [(w, None) for w in syn]
+        if user_dict:
+            words += read_dictionary(corpus_dir / "userdict.txt")
+        stop = frozenset(normalize(w) for w in read_list(corpus_dir / "stopwords.txt")) if stopwords else frozenset()
+        if stopwords:
+            words += [(w, None) for w in frames]
+            stop |= frozenset(frames)
+        digest = hashlib.sha256()
+        for name in FILES:
+            path = corpus_dir / name
+            digest.update(name.encode() + b"\0" + (path.read_bytes() if path.exists() else b"") + b"\0")
+        digest.update(repr((user_dict, stopwords, synonyms, search_mode)).encode())
+        return cls(words, stop, syn, cues,
+                   Vocabulary.load(corpus_dir), read_list(corpus_dir / "examples.txt"), digest.hexdigest()[:16],
+                   Tokenizer(words, stop, search_mode=search_mode))

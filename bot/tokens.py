@@ -1,0 +1,57 @@
+"""Cutting Chinese text into words: jieba with the domain dictionary and the stop words.
+
+One `Tokenizer` serves the index, the questions, the park registry and the
+statistics, so every part cuts text the same way. Text is normalised by
+`normalize` before cutting, and so is every dictionary entry (bot/lexicon.py):
+an entry 「两个覆盖」 must match text that reads 「2个覆盖」 once normalised.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+
+import jieba
+
+from bot.text import arabic_numerals, fold_width
+
+jieba.setLogLevel(logging.WARNING)  # its dictionary-loading chatter is not for users of the console chat
+_TOKEN_OK = re.compile(r"[\u4e00-\u9fff0-9a-z]")
+
+
+def normalize(text: str) -> str:
+    """Text as it is cut: full-width folded, small Chinese numbers as digits, lower case."""
+    return arabic_numerals(fold_width(text)).lower()
+
+
+class Tokenizer:
+    """jieba with the domain dictionary, the stop words and search-mode cutting."""
+
+    def __init__(self, words: Iterable[tuple[str, int | None]] = (), stopwords: Iterable[str] = (),
+                 search_mode: bool = True):
+        self.jieba = jieba.Tokenizer()
+        self.jieba.initialize()
+        for word, freq in words:
+            self.jieba.add_word(word, freq=freq)
+        self.stopwords = frozenset(stopwords)
+        self.search_mode = search_mode
+
+    def __call__(self, text: str) -> list[str]:
+        """Index terms: search mode adds a long word's parts (「产业链党委」 → 产业链, 党委, 产业链党委)."""
+        text = normalize(text)
+        cut = self.jieba.cut_for_search(text) if self.search_mode else self.jieba.cut(text)
+        return [t for t in cut if _TOKEN_OK.search(t) and t not in self.stopwords]
+
+    def words(self, text: str, keep_stopwords: bool = False) -> list[str]:
+        """Whole words (precise mode), the units a question's meaning is counted in."""
+        cut = self.jieba.cut(normalize(text))
+        return [t for t in cut if keep_stopwords or (_TOKEN_OK.search(t) and t not in self.stopwords)]
+
+    def cut(self, text: str) -> list[str]:
+        """jieba's precise cut of the text as written, for reading names (「请问南宁高新区」)."""
+        return list(self.jieba.cut(text))
+
+    def is_word(self, word: str) -> bool:
+        """In jieba's dictionary or ours: 「昆明」 is a word (a real city), 「泸洲」 is not (a typo of 泸州)."""
+        return bool(self.jieba.FREQ.get(word))
