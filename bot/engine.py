@@ -1,31 +1,31 @@
 """The answering core: one object the CLI, the console chat and Telegram all call.
 
 It knows the articles, the parks and their figures, and turns a question into
-an `Answer`. It knows nothing about how the answer is shown.
+an `Answer` in five steps: analyse (bot/query.py) → scope → rank (BM25, then
+bot/rerank.py) → check (bot/coverage.py) → excerpt (bot/answer.py). It knows
+nothing about how the answer is shown.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from bot import stats as stats_mod
 from bot.answer import Answer, Hit, cite, excerpt
+from bot.coverage import Coverage
 from bot.index import BM25Index, RankBM25Index, Scored, SparseIndex, bigrams, top
-from bot.ingest import Article, Paragraph, load_articles
+from bot.ingest import Article, Paragraph, Passage, load_articles
 from bot.lexicon import Lexicon
 from bot.parks import Park, Registry, Resolution
+from bot.query import Query, analyse
+from bot.rerank import counted_first, counted_thing, reweigh
 from bot.stats import Fact, Overview, overview
-from bot.text import normalize_query, split_sentences
 
-MAX_QUESTION = 500
-_HAS_WORDS = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]")
-_CJK_WORD = re.compile(r"^[\u4e00-\u9fff]+$")
 _NUMERAL = re.compile(r"[零一二两三四五六七八九十百千万亿]")
 
 
@@ -53,49 +53,6 @@ class Options:
 
 
 CANDIDATES = 30  # hits re-ranked after BM25
-_CLAUSE = re.compile(r"[，。；！？]")
-_DATE = re.compile(r"\d{4}年|\d{1,2}月")
-
-
-@dataclass
-class Counted:
-    """What a how-many question asks for: a class of figure, of a thing, or a date."""
-
-    kind: str
-    words: list[str]
-    when: bool = False
-    parts: dict[str, list[str]] = field(default_factory=dict)
-    unit: str = ""
-    weights: dict[str, float] = field(default_factory=dict)  # no thing named after the cue: the question's words
-
-    def held_by(self, sentence: str) -> bool:
-        """Most of the question (IDF-weighted) is in the figure's sentence."""
-        total = sum(self.weights.values()) or 1.0
-        return sum(w for t, w in self.weights.items() if t in sentence) / total >= 0.5
-
-    def named_in(self, text: str) -> bool:
-        """A word is named whole, or by all its parts (「服务菜单」 in 「服务近百项菜单」)."""
-        return any(w in text or (self.parts.get(w) and all(p in text for p in self.parts[w])) for w in self.words)
-
-
-BACKOFF_WEIGHT = 0.5  # an unseen word matched by its single characters
-PAIR_WEIGHT = 0.8  # a word matched by its character pairs, not as a word
-
-
-@dataclass
-class Concept:
-    """One word of a question and the token lists that may stand for it in a paragraph."""
-
-    word: str
-    alternatives: list[list[str]]
-    backoff: list[str] = field(default_factory=list)
-    synonyms: list[str] = field(default_factory=list)
-
-
-@dataclass
-class _Doc:
-    article: Article
-    para: Paragraph
 
 
 class Engine:
@@ -108,18 +65,14 @@ class Engine:
         for fact in facts:
             self._facts_at.setdefault((fact.article_id, fact.paragraph), []).append(fact)
         self.lexicon = lexicon
-        self.units = lexicon.vocabulary.units
         self.options = options
-        self.synonyms = lexicon.synonyms
-        self.cues = lexicon.cues
         self.tokenize = lexicon.tokenizer
-        self.docs = [_Doc(a, p) for a in articles for p in a.paragraphs]
+        self.docs = [Passage(a, p) for a in articles for p in a.paragraphs]
         texts = [self._doc_text(d) for d in self.docs]
         self.index = self._index([self.tokenize(t) for t in texts], okapi=not options.lucene_idf)
         self.pairs = self._index([bigrams(t) for t in texts])
         self._park_docs = {p.name: self._docs_about(p) for p in registry.parks}
-        self._park_words = {p.name: {w for n in p.names() for w in self.tokenize.words(n)} for p in registry.parks}
-        self._max_idf = math.log(1 + (len(self.docs) + 0.5) / 0.5)
+        self.coverage = Coverage(self.index, self.pairs if options.bigram_weight else None, self.docs)
 
     @classmethod
     def load(cls, corpus_dir: Path | str, options: Options = Options()) -> Engine:
@@ -166,59 +119,43 @@ class Engine:
     # -- answering -----------------------------------------------------------
 
     def ask(self, question: str, top_k: int = 3) -> Answer:
-        """Normalise, limit to the parks named, rank, check the answer is there, cut excerpts."""
-        query = normalize_query(question or "")[:MAX_QUESTION]
-        if not _HAS_WORDS.search(query):
-            return Answer(question or "", False, None, "empty")
-        named, unknown, written = self.registry.places_in(query) if self.options.park_filter else ([], [], [])
-        park = named[0].name if len(named) == 1 else None
-        allowed = self._scope(named, unknown)
-        if allowed is not None and not allowed.any():
-            return Answer(question, False, None, "not_covered", place=unknown[0],
-                          parks=[p.name for p in self.registry.parks])
-
-        concepts = self._concepts(query)
-        park_words = set().union(*(self._park_words[p.name] for p in named), *(self.tokenize.words(w) for w in written))
-        content = [c for c in concepts if c.word not in park_words]
-        if named and not content:
-            return Answer(question, False, park, "only_park", parks=[p.name for p in named])
-        # Once the search is limited to a park, its name only rewards the paragraphs that happen
-        # to spell it the way the question does (「泸州高新区」 in one caption, 「泸州国家高新区」 elsewhere).
-        ranked = content if named and self.options.drop_park_terms else concepts
-        results = self._rank(query, ranked, allowed, max(top_k, CANDIDATES))
-        weights = {t: self._idf(t) for c in content for alt in c.alternatives for t in alt}
-        wants_number = bool(self.cues.asks_number(query))
-        if wants_number and self.options.number_check:
-            results = self._counted_first(results, self._counted_thing(query, content, weights))
-        coverage = {r.doc: self._coverage(content, r.doc) for r in results[:top_k]}
+        """Analyse, limit to the parks named, rank, check the answer is there, cut excerpts."""
+        query = analyse(question, self.lexicon, self.registry, lambda t: bool(self.index.idf(t)),
+                        self.options.park_filter)
+        scope = self._scope(query)
+        if refusal := self._refusal(query, scope):
+            return refusal
+        results = self._rank(query, scope, max(top_k, CANDIDATES))
+        results = self._check(query, results)
+        coverage = {r.doc: self.coverage.of(query.content, r.doc) for r in results[:top_k]}
         # Among the hits shown, one that holds enough of the question goes first.
         results = sorted(results[:top_k], key=lambda r: coverage[r.doc] < self.options.min_coverage)
         confidence = coverage[results[0].doc] if results else 0.0
-        every = [t for c in concepts for alt in c.alternatives for t in alt]  # shown in bold, park names too
-        terms = [t for t in dict.fromkeys(every) if len(t) >= 2 or t.isdigit()]
         if not results or confidence < self.options.min_coverage:
-            return Answer(question, False, park, "not_found", terms=terms, confidence=confidence)
+            return Answer(query.text, False, query.park, "not_found", terms=query.terms(), confidence=confidence)
         # The next best passages too, but not ones that share only a word or two with the question.
-        results = results[:1] + [r for r in results[1:]
-                                 if coverage[r.doc] >= self.options.min_hit_coverage]
+        results = results[:1] + [r for r in results[1:] if coverage[r.doc] >= self.options.min_hit_coverage]
+        hits = self._excerpts(query, results)
+        return Answer(query.text, True, query.park or hits[0].park, "answered", hits, query.terms(), confidence)
 
-        explains = not wants_number and bool(self.cues.list.search(query))
-        wants_place = bool(self.cues.place.search(query))
-        hits = []
-        for rank, r in enumerate(results, start=1):
-            doc = self.docs[r.doc]
-            names = [doc.article.park] if wants_place and doc.article.park else []
-            shown = excerpt(doc.para.text, weights, wants_number, names, explains=explains)
-            hits.append(_hit(rank, r.score, doc, shown))
-        return Answer(question, True, park or hits[0].park, "answered", hits, terms, confidence)
+    def _refusal(self, query: Query, scope: np.ndarray | None) -> Answer | None:
+        """The questions not to rank at all: no words, only places we do not cover, only a park's name."""
+        if query.empty:
+            return Answer(query.text, False, None, "empty")
+        if scope is not None and not scope.any():
+            return Answer(query.text, False, None, "not_covered", place=query.unknown[0],
+                          parks=[p.name for p in self.registry.parks])
+        if query.parks and not query.content:
+            return Answer(query.text, False, query.park, "only_park", parks=[p.name for p in query.parks])
+        return None
 
-    def _scope(self, named: list[Park], unknown: list[str]) -> np.ndarray | None:
+    def _scope(self, query: Query) -> np.ndarray | None:
         """The paragraphs a question may be answered from (a mask): its parks', or those naming the unknown place."""
-        if named:
-            return np.logical_or.reduce([self._park_docs[p.name] for p in named])
-        if unknown:
+        if query.parks:
+            return np.logical_or.reduce([self._park_docs[p.name] for p in query.parks])
+        if query.unknown:
             mask = np.zeros(len(self.docs), dtype=bool)
-            for place in unknown:
+            for place in query.unknown:
                 mask[[d for d in self._candidates(place) if place in self.docs[d].para.text]] = True
             return mask
         return None
@@ -234,16 +171,45 @@ class Engine:
             return range(len(self.docs))
         return self.pairs.docs_with(min(pairs, key=lambda p: len(self.pairs.docs_with(p)))).tolist()
 
-    def _rank(self, query: str, concepts: list[Concept], allowed: np.ndarray | None, k: int) -> list[Scored]:
-        """BM25 on words plus a share of BM25 on character pairs, then the corrections of `_reweigh`."""
-        scores = self.index.scores([t for c in concepts for alt in [*c.alternatives, c.backoff] for t in alt], allowed)
+    def _rank(self, query: Query, scope: np.ndarray | None, k: int) -> list[Scored]:
+        """BM25 on words plus a share of BM25 on character pairs, then the corrections of bot/rerank.py.
+
+        Once the search is limited to a park, its name only rewards the paragraphs that happen
+        to spell it the way the question does (「泸州高新区」 in one caption, 「泸州国家高新区」 elsewhere).
+        """
+        ranked = query.content if query.parks and self.options.drop_park_terms else query.concepts
+        scores = self.index.scores([t for c in ranked for t in c.tokens()], scope)
         if self.options.bigram_weight:
-            scores = scores + self.options.bigram_weight * self.pairs.scores(self._query_pairs(query), allowed)
-        return self._reweigh(top(scores, k=k), query)
+            scores = scores + self.options.bigram_weight * self.pairs.scores(self._query_pairs(query.normal), scope)
+        return reweigh(top(scores, k=k), query, self.docs, self.options.caption_weight, self.options.list_weight)
+
+    def _check(self, query: Query, results: list[Scored]) -> list[Scored]:
+        """A how-many question is answered only by a paragraph that reports a figure of the thing asked."""
+        if not (query.intent.number and self.options.number_check):
+            return results
+        counted = counted_thing(query, self._weights(query), self.tokenize)
+        return counted_first(results, counted, self.docs, self._facts_of)
+
+    def _excerpts(self, query: Query, results: list[Scored]) -> list[Hit]:
+        weights = self._weights(query)
+        hits = []
+        for rank, r in enumerate(results, start=1):
+            doc = self.docs[r.doc]
+            names = [doc.article.park] if query.intent.place and doc.article.park else []
+            shown = excerpt(doc.para.text, weights, query.intent.number, names, explains=query.intent.listing)
+            hits.append(_hit(rank, r.score, doc, shown))
+        return hits
 
     # -- helpers -------------------------------------------------------------
 
-    def _doc_text(self, doc: _Doc) -> str:
+    def _weights(self, query: Query) -> dict[str, float]:
+        """The question's content tokens with their IDF: what an excerpt and a figure's sentence must hold."""
+        return {t: self.coverage.idf(t) for c in query.content for alt in c.alternatives for t in alt}
+
+    def _facts_of(self, doc: Passage) -> list[Fact]:
+        return self._facts_at.get((doc.article.article_id, doc.para.n), [])
+
+    def _doc_text(self, doc: Passage) -> str:
         if not self.options.index_titles:
             return doc.para.text
         return f"{doc.article.title} {doc.para.section} {doc.para.text}"
@@ -254,141 +220,13 @@ class Engine:
         return np.array([d.article.park == park.name or any(n in d.para.text for n in full_names)
                          for d in self.docs], dtype=bool)
 
-    def _concepts(self, query: str) -> list[Concept]:
-        """The question as concepts: each a word's search-mode parts, plus its synonyms as alternatives."""
-        concepts = []
-        for word in dict.fromkeys(self.tokenize.words(query)):
-            concept = Concept(word, [self.tokenize(word) or [word]])
-            for short, full in self.synonyms.items():
-                if short in query and (word in short or short in word):
-                    concept.alternatives += [self.tokenize(f) for f in full if self.tokenize(f)]
-                    concept.synonyms += full
-            if len(word) > 1 and _CJK_WORD.match(word) and not any(self.index.idf(t) for t in concept.alternatives[0]):
-                # An unseen word may be a mis-cut (「中排」): its characters are a weak alternative.
-                concept.backoff = [c for c in self.tokenize.words(" ".join(word)) if self.index.idf(c)]
-            concepts.append(concept)
-        return concepts
-
-    def _query_pairs(self, query: str) -> list[str]:
+    def _query_pairs(self, normal: str) -> list[str]:
         """Character pairs of the question's content: stop words break the runs."""
-        words = self.tokenize.words(query, keep_stopwords=True)
+        words = self.tokenize.words(normal, keep_stopwords=True)
         return bigrams("".join(w if w not in self.tokenize.stopwords else " " for w in words))
 
-    def _idf(self, token: str) -> float:
-        """Unseen words count as the rarest: a question about them is not answered by chance."""
-        return self.index.idf(token) or self._max_idf
 
-    def _coverage(self, concepts: list[Concept], doc: int) -> float:
-        """How much of the question's content (IDF-weighted) the paragraph holds.
-
-        A concept counts by its best alternative: 「面积」 is covered by a paragraph
-        that says 「平方公里」, a compound word in part by its parts, a word cut
-        differently in the paragraph by its character pairs, an unseen word at
-        half weight by its characters.
-        """
-        def share(tokens: list[str]) -> float:
-            held = sum(self._idf(t) for t in tokens if self.index.contains(doc, t))
-            return held / (sum(self._idf(t) for t in tokens) or 1)
-
-        total = covered = 0.0
-        for concept in concepts:
-            weight = sum(self._idf(t) for t in concept.alternatives[0])
-            best = max(share(alt) for alt in concept.alternatives)
-            if concept.backoff:
-                best = max(best, BACKOFF_WEIGHT * share(concept.backoff))
-            if self.options.bigram_weight:
-                best = max(best, PAIR_WEIGHT * self._pair_share(concept.word, doc))
-            total += weight
-            covered += weight * best
-        return covered / total if total else 0.0
-
-    def _pair_share(self, word: str, doc: int) -> float:
-        """Share of a word's character pairs in the paragraph; a one-character word is there or not."""
-        if len(word) == 1:
-            return float(word in self.docs[doc].para.text)
-        pairs = bigrams(word)
-        return sum(self.pairs.contains(doc, p) for p in pairs) / len(pairs) if pairs else 0.0
-
-    def _counted_thing(self, query: str, content: list[Concept], weights: dict[str, float]) -> Counted:
-        """What a how-many question counts: its measure word's class and the words after the cue."""
-        cue = self.cues.asks_number(query)
-        after = query[cue.end():] if cue else ""
-        unit = next((u for u in sorted(self.units, key=len, reverse=True) if after.startswith(u)), "")
-        if cue and (cue.group().startswith("第") or "排" in query[:cue.start()][-2:]):
-            kind = "rank"  # 「第几家」「排第几名」 ask for a place in an order, not a count
-        elif self.cues.percent.search(query):
-            kind = "percent"
-        elif self.cues.money.search(query):
-            kind = "money"
-        else:
-            kind = self.units.get(unit, "")
-        thing = [w for c in content if c.word in after and c.word not in unit for w in (c.word, *c.synonyms)]
-        when = bool(self.cues.time.search(query))
-        if not thing:  # 「专精特新中小企业有多少家」: the thing comes before the cue, anywhere in the sentence
-            return Counted(kind, [t for t in weights if len(t) >= 2], when, unit=unit, weights=weights)
-        parts = {w: [t for t in self.tokenize(w) if len(t) >= 2 and t != w] for w in thing}
-        return Counted(kind, thing, when, parts, unit=unit)
-
-    def _counted_first(self, results: list, counted: Counted) -> list:
-        """For 「多少」「几」 questions, paragraphs that report a figure of the thing asked come first.
-
-        The figure must be one the statistics extracted (so not a date, a 「4+1」 or a list
-        name), of the class the measure word asks for (「多少名」 → people), in a clause that
-        names the thing (「现有党员1732名」); a figure in the very unit asked (「几个」 → 「4个」)
-        goes before one of the same class (「11家」). When no paragraph has one, the articles do
-        not report it and nothing is returned, rather than a passage that only mentions the thing.
-        """
-        def reports(r: Scored) -> int:
-            doc = self.docs[r.doc]
-            if counted.when:  # a date and what happened then share a sentence, often not a clause
-                sentences = split_sentences(doc.para.text)
-                return int(any(_DATE.search(s) and any(w in s for w in counted.words) for s in sentences))
-            return max((2 if counted.unit and f.unit == counted.unit else 1
-                        for f in self._facts_at.get((doc.article.article_id, doc.para.n), [])
-                        if (not counted.kind or f.kind == counted.kind)
-                        and (counted.held_by(f.sentence) if counted.weights else counted.named_in(_clause(f)))),
-                       default=0)
-
-        tiers = {r.doc: reports(r) for r in results}
-        found = sorted((r for r in results if tiers[r.doc]), key=lambda r: -tiers[r.doc])
-        return found + [r for r in results if not tiers[r.doc]] if found else []
-
-    def _reweigh(self, results: list, query: str) -> list:
-        """Adjust BM25 for what it cannot see.
-
-        Captions repeat the text they illustrate, so the paragraph wins when both
-        match. A question asking what a term means (「“两个覆盖”是什么」) prefers the
-        paragraph that defines it: the term followed by a bracket or 「是指」「即」.
-        A question asking for a list (「有哪些」「包括什么」) prefers a paragraph that
-        enumerates (「甲、乙、丙」) over one that only names the topic.
-        """
-        defined = self.cues.defined_term(query)
-        asks_list = bool(self.cues.list.search(query)) and not self.cues.number.search(query)
-        list_terms = [w for w in self.tokenize.words(query) if len(w) >= 2 and not self.registry.mentions(w)]
-        for r in results:
-            para = self.docs[r.doc].para
-            if para.caption:
-                r.score *= self.options.caption_weight
-            if defined and re.search(re.escape(defined) + r"[”\"]?(（|\(|是指|即|指的是|就是)", para.text):
-                r.score *= 1.5
-            if asks_list and _enumerates(para.text, list_terms):
-                r.score *= self.options.list_weight
-        return sorted(results, key=lambda r: -r.score)
-
-
-def _clause(fact: Fact) -> str:
-    """The clause of its sentence a figure stands in, and its label."""
-    at = fact.text or fact.value
-    return next((c for c in _CLAUSE.split(fact.sentence) if at in c), fact.sentence) + fact.label
-
-
-def _enumerates(text: str, terms: list[str]) -> bool:
-    """A clause that lists three or more items (「甲、乙、丙」) next to one of the question's words."""
-    clauses = re.split(r"[，。；：！？]", text)
-    return any(clause.count("、") >= 2 and any(t in clause for t in terms) for clause in clauses)
-
-
-def _hit(rank: int, score: float, doc: _Doc, shown: str) -> Hit:
+def _hit(rank: int, score: float, doc: Passage, shown: str) -> Hit:
     a, p = doc.article, doc.para
     return Hit(rank=rank, score=round(score, 4), article_id=a.article_id, title=a.title, park=a.park,
                paragraph=p.n, source=cite(a.title, a.park, p.n, p.caption), text=p.text, excerpt=shown,

@@ -63,6 +63,14 @@ class Article:
         return cls(**{**data, "paragraphs": paras})
 
 
+@dataclass(frozen=True)
+class Passage:
+    """One paragraph with its article: the unit that is indexed, ranked and cited."""
+
+    article: Article
+    para: Paragraph
+
+
 @dataclass
 class _Line:
     text: str

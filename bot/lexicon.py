@@ -122,7 +122,8 @@ class Lexicon:
         syn = read_synonyms(corpus_dir / "synonyms.txt") if synonyms else {}
         cues = QuestionWords.load(corpus_dir / "question_words.toml")
         frames = [normalize(w) for kind in FRAMES for w in cues.words[kind]]
-        words = [(normalize(n), None) for n in read_park_names(corpus_dir)] + [(w, None) for w in syn]
+        words: list[tuple[str, int | None]] = [(normalize(n), None) for n in read_park_names(corpus_dir)]
+        words += [(w, None) for w in syn]
         if user_dict:
             words += read_dictionary(corpus_dir / "userdict.txt")
         stop = frozenset(normalize(w) for w in read_list(corpus_dir / "stopwords.txt")) if stopwords else frozenset()

@@ -1,0 +1,134 @@
+"""A question, read once: its text, the parks it names, its words and what kind of answer it wants.
+
+Every later step (scope, rank, check, excerpt) reads this one object, so the
+question's type is decided in one place (`Intent`) and never again from the
+raw text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from bot.lexicon import Lexicon, QuestionWords
+from bot.parks import Park, Registry
+from bot.text import normalize_query
+
+MAX_QUESTION = 500  # characters of a question that are read; the adapters say so when they cut
+_HAS_WORDS = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]")
+_CJK_WORD = re.compile(r"^[\u4e00-\u9fff]+$")
+
+
+@dataclass(frozen=True)
+class Intent:
+    """What kind of answer a question wants, from its cue words (corpus/question_words.toml).
+
+    A question may be several at once: 「哪一年成立」 asks a number that is a date;
+    「“两个覆盖”是什么」 asks for a definition, answered like a list by the sentences
+    that follow the term.
+    """
+
+    number: bool = False  # how many / how much / which rank: a figure answers (「哪几个」 is not one)
+    figure: str = ""  # the class of figure a how-many question asks: rank, percent, money, or a unit's class
+    unit: str = ""  # its measure word (「多少名」 → 名)
+    after: str = ""  # the text after the how-many cue, where the counted thing is named
+    time: bool = False  # when: a date answers
+    listing: bool = False  # which ones, what it includes or is: an enumeration answers
+    definition: str | None = None  # the term a what-is question asks about
+    place: bool = False  # which park or where: the sentence naming the place answers
+
+    @property
+    def kind(self) -> str:
+        """One word for logs and JSON: the most specific of the intents."""
+        for kind, on in (("time", self.time), ("number", self.number), ("definition", self.definition),
+                         ("list", self.listing), ("place", self.place)):
+            if on:
+                return kind
+        return "fact"
+
+
+def intent_of(text: str, cues: QuestionWords, units: dict[str, str]) -> Intent:
+    cue = cues.asks_number(text)
+    after = text[cue.end():] if cue else ""
+    unit = next((u for u in sorted(units, key=len, reverse=True) if after.startswith(u)), "")
+    if cue and (cue.group().startswith("第") or "排" in text[:cue.start()][-2:]):
+        figure = "rank"  # 「第几家」「排第几名」 ask for a place in an order, not a count
+    elif cues.percent.search(text):
+        figure = "percent"
+    elif cues.money.search(text):
+        figure = "money"
+    else:
+        figure = units.get(unit, "")
+    return Intent(number=cue is not None, figure=figure if cue else "", unit=unit, after=after,
+                  time=bool(cues.time.search(text)), listing=cue is None and bool(cues.list.search(text)),
+                  definition=cues.defined_term(text), place=bool(cues.place.search(text)))
+
+
+@dataclass
+class Concept:
+    """One word of a question and the token lists that may stand for it in a paragraph."""
+
+    word: str
+    alternatives: list[list[str]]
+    backoff: list[str] = field(default_factory=list)  # an unseen word's characters, a weak alternative
+    synonyms: list[str] = field(default_factory=list)
+
+    def tokens(self) -> list[str]:
+        return [t for alt in [*self.alternatives, self.backoff] for t in alt]
+
+
+@dataclass
+class Query:
+    text: str  # as the user wrote it
+    normal: str  # simplified, width-folded, markup removed, at most MAX_QUESTION characters
+    parks: list[Park]  # the registry's parks it names (a misspelt one included)
+    unknown: list[str]  # park-like names it holds that are none of ours
+    concepts: list[Concept]  # every word, park names too (shown in bold)
+    content: list[Concept]  # the words that are not the parks' names: what is asked about them
+    intent: Intent
+
+    @property
+    def park(self) -> str | None:
+        return self.parks[0].name if len(self.parks) == 1 else None
+
+    @property
+    def empty(self) -> bool:
+        return not _HAS_WORDS.search(self.normal)
+
+    def terms(self) -> list[str]:
+        """Words to show in bold: every alternative of every word, park names too."""
+        every = [t for c in self.concepts for alt in c.alternatives for t in alt]
+        return [t for t in dict.fromkeys(every) if len(t) >= 2 or t.isdigit()]
+
+
+def analyse(question: str, lexicon: Lexicon, registry: Registry, seen: Callable[[str], bool],
+            park_filter: bool = True) -> Query:
+    """Read a question; `seen` says whether the index knows a token (an unseen word backs off to characters)."""
+    text = question or ""
+    normal = normalize_query(text)[:MAX_QUESTION]
+    named, unknown, written = registry.places_in(normal) if park_filter else ([], [], [])
+    concepts = _concepts(normal, lexicon, seen)
+    tokenize = lexicon.tokenizer
+    park_words = {w for p in named for n in p.names() for w in tokenize.words(n)}
+    park_words |= {w for name in written for w in tokenize.words(name)}
+    content = [c for c in concepts if c.word not in park_words]
+    intent = intent_of(normal, lexicon.cues, lexicon.vocabulary.units)
+    return Query(text, normal, named, unknown, concepts, content, intent)
+
+
+def _concepts(normal: str, lexicon: Lexicon, seen: Callable[[str], bool]) -> list[Concept]:
+    """The question as concepts: each a word's search-mode parts, plus its synonyms as alternatives."""
+    tokenize = lexicon.tokenizer
+    concepts = []
+    for word in dict.fromkeys(tokenize.words(normal)):
+        concept = Concept(word, [tokenize(word) or [word]])
+        for short, full in lexicon.synonyms.items():
+            if short in normal and (word in short or short in word):
+                concept.alternatives += [tokenize(f) for f in full if tokenize(f)]
+                concept.synonyms += full
+        if len(word) > 1 and _CJK_WORD.match(word) and not any(seen(t) for t in concept.alternatives[0]):
+            # An unseen word may be a mis-cut (「中排」): its characters are a weak alternative.
+            concept.backoff = [c for c in tokenize.words(" ".join(word)) if seen(c)]
+        concepts.append(concept)
+    return concepts

@@ -1,0 +1,49 @@
+"""Reading a question once: the parks it names, its content words and the kind of answer it wants."""
+
+from __future__ import annotations
+
+from bot.engine import Engine
+from bot.query import Query, analyse
+
+
+def read(engine: Engine, question: str) -> Query:
+    return analyse(question, engine.lexicon, engine.registry, lambda t: bool(engine.index.idf(t)))
+
+
+def test_which_ones_asks_for_a_list_not_a_number(engine: Engine):
+    intent = read(engine, "兰州高新区有哪几个主导产业").intent
+    assert intent.listing and not intent.number and intent.kind == "list"
+
+
+def test_how_many_people_asks_for_a_figure_of_people(engine: Engine):
+    intent = read(engine, "兰州新区有多少名党员").intent
+    assert intent.number and intent.unit == "名" and intent.figure == "people"
+
+
+def test_which_place_in_an_order_asks_for_a_rank(engine: Engine):
+    assert read(engine, "昆山高新区排第几").intent.figure == "rank"
+
+
+def test_which_year_asks_for_a_date(engine: Engine):
+    intent = read(engine, "兰州高新区成立于哪一年").intent
+    assert intent.time and intent.kind == "time"
+
+
+def test_what_is_names_the_term_asked_about(engine: Engine):
+    assert read(engine, "“两个覆盖”是什么").intent.definition == "两个覆盖"
+
+
+def test_the_park_named_is_not_part_of_the_content(engine: Engine):
+    query = read(engine, "泸州高新区有哪些产业链")
+    assert query.park == "泸州国家高新区"
+    assert [c.word for c in query.content] == ["产业链"]
+
+
+def test_a_question_in_traditional_characters_reads_as_simplified(engine: Engine):
+    query = read(engine, "蘭州高新區有多少家高新技術企業")
+    assert query.park == "兰州高新区" and "高新技术企业" in [c.word for c in query.content]
+
+
+def test_an_unknown_zone_is_kept_as_a_place_not_read_as_ours(engine: Engine):
+    query = read(engine, "深圳高新区有多少家企业")
+    assert query.unknown == ["深圳高新区"] and not query.parks
