@@ -175,12 +175,9 @@ def chat_replies(engine: Engine, lines: Iterable[str], top_k: int = 3, store: St
 
 def cmd_report(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     """What people asked, what went unanswered, the 👎: for the editors, from the question record."""
-    from bot.parks import Registry
+    from bot.lexicon import read_park_names
 
-    try:
-        names = [n for p in Registry.load(settings.corpus_dir).parks for n in p.names()]
-    except FileNotFoundError:
-        names = []
+    names = read_park_names(settings.corpus_dir)
     if args.csv:
         with open(args.csv, "w", encoding="utf-8", newline="") as sheet:
             rows = write_csv(settings.database_path, sheet, args.days)
