@@ -512,6 +512,24 @@ class FakeBotApi:
             new["reply_markup"] = markup
         return self._replace(chat_id, old, new, old["text"])
 
+    async def _m_editmessagereplymarkup(self, params: Json) -> Json:
+        """Only the buttons change; the user sees the same text (its `html` is then the plain text)."""
+        chat_id, message_id = _int(params, "chat_id"), _int(params, "message_id")
+        old = self.state.messages.get((chat_id, message_id))
+        if old is None or old["from"]["id"] != BOT_ID:
+            raise bad_request("message to edit not found")
+        markup = check_markup(_json(params.get("reply_markup")))
+        new = {k: v for k, v in old.items() if k != "reply_markup"}
+        if markup and markup.get("inline_keyboard"):
+            new["reply_markup"] = markup
+        if new.get("reply_markup") == old.get("reply_markup"):
+            raise bad_request("message is not modified: specified new message content and reply markup are "
+                              "exactly the same as a current content and reply markup of the message")
+        new["edit_date"] = int(time.time())
+        self.state.messages[(chat_id, message_id)] = new
+        self._outbox[chat_id].put_nowait(Reply(new, new["text"], edited=True))
+        return new
+
     async def _m_answercallbackquery(self, params: Json) -> bool:
         query = self.state.callback_queries.get(str(params.get("callback_query_id")))
         if query is None or query["answered"]:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import os
+import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,12 +26,14 @@ from bot.telegram.delivery import RetryLimiter
 from tests.fakebot import TOKEN, FakeBotApi, Json, Reply
 
 os.environ.setdefault("PTB_TIMEDELTA", "true")  # as `serve` does: no deprecation warning on each 429
+# The question record of tests that do not look at it: one temporary database per test process, never data/.
+TEST_DATABASE = Path(tempfile.mkdtemp(prefix="park-qa-tests-")) / "questions.db"
 READ_TIMEOUT = 1.0  # the bot's HTTP read timeout in tests; injected hangs last longer than this
 
 
 def bot_settings(fake: FakeBotApi, **overrides: Any) -> Settings:
     values: dict[str, Any] = {"telegram_bot_token": TOKEN, "telegram_api_base_url": fake.base_url, "top_k": 3,
-                              "rate_limit_per_minute": 1000, "admin_user_ids": []}
+                              "rate_limit_per_minute": 1000, "admin_user_ids": [], "database_path": TEST_DATABASE}
     return Settings(_env_file=None, **{**values, **overrides})
 
 

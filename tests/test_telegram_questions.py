@@ -65,11 +65,11 @@ async def test_a_button_of_a_forgotten_answer_says_it_has_expired(fake, engine, 
     assert "过期" in answer["text"]
 
 
-async def test_a_question_without_an_answer_gets_the_engines_not_found_message_without_buttons(bot, alice, engine):
+async def test_a_question_without_an_answer_gets_the_engines_not_found_message_and_only_feedback(bot, alice, engine):
     question = "今天天气怎么样？"
     reply = await alice.says(question)
     assert reply.text == render_text(engine.ask(question))
-    assert reply.buttons == {}
+    assert set(reply.buttons) == {"👍", "👎"}
 
 
 async def test_text_that_looks_like_html_is_shown_literally(bot, alice):

@@ -13,7 +13,7 @@ import pytest
 
 from bot.cli import main
 from tests.fakebot import TOKEN
-from tests.telegram_fixtures import Person
+from tests.telegram_fixtures import TEST_DATABASE, Person
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTION = "兰州高新区有多少家高新技术企业？"
@@ -22,7 +22,7 @@ QUESTION = "兰州高新区有多少家高新技术企业？"
 def bot_env(**settings: str) -> dict[str, str]:
     """A clean environment: nothing from the developer's shell or .env reaches the bot."""
     keep = {k: os.environ[k] for k in ("PATH", "HOME", "LANG", "TMPDIR") if k in os.environ}
-    return {**keep, "PYTHONPATH": str(ROOT), **settings}
+    return {**keep, "PYTHONPATH": str(ROOT), "DATABASE_PATH": str(TEST_DATABASE), **settings}
 
 
 async def start_serve(tmp_path: Path, **settings: str) -> tuple[asyncio.subprocess.Process, Path]:

@@ -23,7 +23,7 @@ from telegram.request import HTTPXRequest
 
 from bot.engine import Engine
 from bot.settings import Settings
-from bot.telegram import handlers
+from bot.telegram import feedback, handlers
 from bot.telegram.context import CONTEXT_TYPES
 from bot.telegram.delivery import RetryLimiter
 from bot.telegram.limits import RateLimit
@@ -40,6 +40,7 @@ COMMANDS = [
     BotCommand("park", "园区概况，如 /park 泸州高新区"),
     BotCommand("stats", "园区的统计数据及出处"),
     BotCommand("ask", "提问（群组中使用）"),
+    BotCommand("forget", "删除我的提问记录"),
 ]
 EXIT_OK, EXIT_ERROR, EXIT_CONFIG = 0, 1, 2
 # Updates handled at once. The engine is synchronous and fast, so concurrency only overlaps the waits for
@@ -85,10 +86,12 @@ def build_application(settings: Settings, engine: Engine, *, read_timeout: float
         .context_types(CONTEXT_TYPES)
         .concurrent_updates(concurrent_updates)
         .post_init(register_commands)
+        .post_shutdown(feedback.close_store)
         .build()
     )
     app.bot_data.engine, app.bot_data.settings = engine, settings
     app.bot_data.rate_limit = RateLimit(settings.rate_limit_per_minute, settings.admin_user_ids)
+    app.bot_data.store = feedback.open_store(settings)
     handlers.register(app)
     return app
 

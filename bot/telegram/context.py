@@ -17,6 +17,7 @@ from telegram.ext import CallbackContext, ContextTypes, ExtBot
 from bot.answer import Answer
 from bot.engine import Engine
 from bot.settings import Settings
+from bot.store import Store
 from bot.telegram.limits import RateLimit
 
 KEPT_ANSWERS = 50  # per chat; older buttons answer 「已过期」
@@ -32,6 +33,7 @@ class BotData:
     engine: Engine
     settings: Settings
     rate_limit: RateLimit
+    store: Store | None  # the question record; None when RECORD_QUESTIONS is off
 
 
 @dataclass
@@ -39,6 +41,7 @@ class ChatData:
     """Recent answers of one chat, for 「更多结果」 and 「原文」, under short ids so callback data stays small."""
 
     answers: OrderedDict[str, Answer] = field(default_factory=OrderedDict)
+    comments: dict[int, tuple[int, float]] = field(default_factory=dict)  # user → (question id, deadline) after 👎
 
     def remember(self, answer: Answer) -> str:
         """Keep `answer` under a new random id; the oldest beyond KEPT_ANSWERS is forgotten.

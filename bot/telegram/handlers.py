@@ -12,6 +12,7 @@ import functools
 import html
 import logging
 import re
+import time
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
@@ -39,7 +40,7 @@ from telegram.ext import (
 from bot.answer import Answer
 from bot.engine import Engine
 from bot.settings import Settings
-from bot.telegram import views
+from bot.telegram import feedback, views
 from bot.telegram.context import Context
 from bot.telegram.delivery import edit, send
 
@@ -135,11 +136,13 @@ async def answer_question(update: Update, context: Context, question: str) -> No
     if len(question) > MAX_QUESTION:
         note = f"<i>问题太长（{len(question)} 字），我只按前 {MAX_QUESTION} 字查找。</i>\n\n"
         question = question[:MAX_QUESTION]
+    started = time.perf_counter()
     top_k = _settings(context).top_k
     answer = _engine(context).ask(question, top_k * PAGES)
     sid = _remember(context, answer) if answer.found else ""
     text, keyboard = views.answer_view(answer, sid, 0, top_k)
-    await _reply(update, context, note + text, keyboard)
+    qid = feedback.record(update, context, answer, started)
+    await _reply(update, context, note + text, views.with_feedback(keyboard, qid))
 
 
 @limited
@@ -248,7 +251,10 @@ async def more_button(update: Update, context: Context) -> None:
         await _query(update).answer(views.EXPIRED, show_alert=True)
         return
     await _query(update).answer()
-    await edit(_query(update), *views.answer_view(answer, sid, start_at, _settings(context).top_k))
+    text, keyboard = views.answer_view(answer, sid, start_at, _settings(context).top_k)
+    shown = _query(update).message
+    buttons = shown.reply_markup if isinstance(shown, Message) else None
+    await edit(_query(update), text, views.keep_feedback(keyboard, buttons))
 
 
 @limited
@@ -319,7 +325,9 @@ async def inline_query(update: Update, context: Context) -> None:
     if not question:
         await _inline(update).answer([], cache_time=0)
         return
+    started = time.perf_counter()
     answer = _engine(context).ask(question, _settings(context).top_k)
+    feedback.record(update, context, answer, started)
     private = InlineQueryResultsButton(text="没有找到？在私聊中提问", start_parameter="inline")
     await _inline(update).answer(views.inline_results(answer), cache_time=300, button=private)
 
@@ -371,4 +379,5 @@ def register(app: Application) -> None:
         InlineQueryHandler(inline_query),
     ])
     app.add_handler(CallbackQueryHandler(unusable_button), group=-1)
+    feedback.register(app, AddressedToBot())
     app.add_error_handler(on_error)

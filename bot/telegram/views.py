@@ -24,6 +24,7 @@ from bot.answer import Answer, Hit
 from bot.engine import Engine
 from bot.parks import Resolution
 from bot.stats import Fact, Overview
+from bot.store import REASONS
 
 View = tuple[str, InlineKeyboardMarkup | None]
 MAX_MESSAGE = MessageLimit.MAX_TEXT_LENGTH
@@ -42,7 +43,9 @@ def help_text(username: str) -> str:
             "/parks — 收录的园区和地区\n"
             "/park 名称 — 园区概况，例如 /park 泸州高新区\n"
             "/stats 名称 — 园区的统计数据及出处\n"
-            "/ask 问题 — 在群组中提问（也可以 @我 或回复我的消息）\n\n"
+            "/ask 问题 — 在群组中提问（也可以 @我 或回复我的消息）\n"
+            "/forget — 删除我的全部提问记录和评价\n\n"
+            "回答下方的 👍/👎 告诉编辑这个回答有没有用。\n\n"
             f"在任意聊天的输入框里键入 @{esc(username)} 和问题，可以直接把答案发到那个聊天。")
 
 
@@ -293,3 +296,116 @@ def stats_view(engine: Engine, query: str, res: Resolution, facts: list, page: i
     if page + 1 < pages:
         nav.append(button("下一页", "stats", index, page + 1))
     return f"{head}\n\n{body}", InlineKeyboardMarkup([nav, [back]] if nav else [[back]])
+
+
+# -- feedback: 👍/👎, /report, /forget (bot/telegram/feedback.py) ------------------------------------
+
+FEEDBACK = "fb"  # callback data: fb:<question id in base 36>:<u|d|s|r0-r3>
+THANKS_UP = "已记录 👍，谢谢！"
+ASK_REASON = "已记录 👎。哪里不好？请选一个原因。"
+THANKS_DOWN = "已记录，谢谢！"
+COMMENT_PROMPT = ("谢谢反馈（{reason}）。愿意的话，请直接发一条消息补充说明（群组中请回复这条消息）；"
+                  "不需要就点「跳过」。")
+COMMENT_THANKS = "补充说明已记录，谢谢！"
+COMMENT_SKIPPED = "好的，谢谢反馈！"
+NOT_RECORDED = "当前没有开启提问记录，评价未保存。"
+REPORT_USAGE = "用法：/report [天数]，例如 /report 30（默认 7 天）"
+REPORT_SHOWN = 15  # unanswered groups and 👎 shown in Telegram; `python -m bot report` shows more
+
+
+def to_base36(n: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while True:
+        n, r = divmod(n, 36)
+        out = digits[r] + out
+        if not n:
+            return out
+
+
+def _is_feedback_row(row: tuple[InlineKeyboardButton, ...] | list[InlineKeyboardButton]) -> bool:
+    return any(str(b.callback_data or "").startswith(f"{FEEDBACK}:") for b in row)
+
+
+def feedback_row(qid: int, vote: int = 0) -> list[InlineKeyboardButton]:
+    """👍 and 👎; the one counted says so. Pressing either again changes the vote."""
+    key = to_base36(qid)
+    return [button("👍 已记录" if vote > 0 else "👍", FEEDBACK, key, "u"),
+            button("👎 已记录" if vote < 0 else "👎", FEEDBACK, key, "d")]
+
+
+def reasons_rows(qid: int) -> list[list[InlineKeyboardButton]]:
+    key = to_base36(qid)
+    labels = [render.REASON_LABELS[code] for code in REASONS]
+    return rows([button(label, FEEDBACK, key, f"r{i}") for i, label in enumerate(labels)], 4)
+
+
+def _replace_feedback(keyboard: InlineKeyboardMarkup | None,
+                      new: list[list[InlineKeyboardButton]]) -> InlineKeyboardMarkup:
+    kept = [list(row) for row in (keyboard.inline_keyboard if keyboard else ()) if not _is_feedback_row(row)]
+    return InlineKeyboardMarkup(kept + new)
+
+
+def with_feedback(keyboard: InlineKeyboardMarkup | None, qid: int | None, vote: int = 0) -> InlineKeyboardMarkup | None:
+    """The answer's buttons and, when the question was recorded, a 👍/👎 row under them."""
+    return keyboard if qid is None else _replace_feedback(keyboard, [feedback_row(qid, vote)])
+
+
+def with_reasons(keyboard: InlineKeyboardMarkup | None, qid: int) -> InlineKeyboardMarkup:
+    """After 👎: the reasons take the place of 👍/👎 until one is chosen."""
+    return _replace_feedback(keyboard, reasons_rows(qid))
+
+
+def keep_feedback(keyboard: InlineKeyboardMarkup | None,
+                  shown: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup | None:
+    """Paging through an answer keeps its 👍/👎 row as it was."""
+    old = [list(row) for row in (shown.inline_keyboard if shown else ()) if _is_feedback_row(row)]
+    return _replace_feedback(keyboard, old) if old else keyboard
+
+
+def comment_prompt(qid: int, reason: str) -> View:
+    skip = button("跳过", FEEDBACK, to_base36(qid), "s")
+    return COMMENT_PROMPT.format(reason=esc(render.REASON_LABELS.get(reason, reason))), InlineKeyboardMarkup([[skip]])
+
+
+def forgotten(rows_deleted: int) -> str:
+    if not rows_deleted:
+        return "没有找到你的提问记录。"
+    return f"已删除你的全部提问记录和评价（{rows_deleted} 条）。"
+
+
+def report_view(report: dict, title: str = "提问报告") -> str:
+    """/report and the daily summary: the same sections as `python -m bot report`, in HTML."""
+    days = f"{report['since']} 至 {report['until'][:10]}（{report['days']} 天）"
+    head = f"<b>{esc(title)}</b>\n{esc(days)}"
+    if not report["questions"]:
+        return f"{head}\n\n这段时间没有记录到提问。"
+    votes = report["votes"]
+    channels = "、".join(f"{render.CHANNEL_LABELS.get(c, c)} {n}" for c, n in report["channels"].items())
+    summary = [f"提问 <b>{report['questions']}</b> 个，找到答案 {report['answered']} 个"
+               f"（{render.percent(report['answered_share'])}）；{esc(channels)}",
+               f"👍 {votes['up']} · 👎 {votes['down']}（{render.percent(votes['voted_share'])} 的回答有评价）"]
+    if votes["reasons"]:
+        summary.append("👎 原因：" + "、".join(f"{render.REASON_LABELS.get(r, esc(r))} {n}"
+                                            for r, n in votes["reasons"].items()))
+    blocks = [head, "\n".join(summary)]
+    if len(report["per_day"]) > 1:
+        blocks.append("<b>每天</b>\n" + "\n".join(f"{d['date'][5:]}  提问 {d['questions']}  找到 {d['answered']}"
+                                                   for d in report["per_day"]))
+    if report["parks"]:
+        blocks.append("<b>问得最多的园区</b>\n" + "\n".join(f"{esc(p['park'])} {p['questions']}"
+                                                         for p in report["parks"]))
+    if report["unanswered"]:
+        lines = [f"<b>没有找到答案的问题</b>（共 {report['unanswered_questions']} 次，相近的问法合在一起）"]
+        for group in report["unanswered"][:REPORT_SHOWN]:
+            park = f"（{esc(group['park'])}）" if group["park"] else ""
+            lines.append(f"{group['count']} × {esc(group['question'])}{park}")
+        blocks.append("\n".join(lines))
+    for down in report["downvotes"][:REPORT_SHOWN]:
+        if down is report["downvotes"][0]:
+            blocks.append("<b>最近的 👎</b>")
+        reason = render.REASON_LABELS.get(down["reason"] or "none", down["reason"])
+        comment = f"\n补充：{esc(down['comment'])}" if down["comment"] else ""
+        blocks.append(f"<i>{esc(down['time'][:16].replace('T', ' '))}</i> {esc(down['question'])}\n"
+                      f"回答：{esc(down['answer'] or '（没有找到）')}\n原因：{esc(reason)}{comment}")
+    return "\n\n".join(blocks)
