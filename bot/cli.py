@@ -72,6 +72,7 @@ def cmd_build(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     except SeedError as err:
         print(f"构建失败：{err}（corpus/ 未改动）", file=sys.stderr)
         return EXIT_ERROR
+    _engine(settings)  # builds and saves the search index now rather than at the next start
     out.write(f"已构建：{report.articles} 篇文章，{report.paragraphs} 段，{report.facts} 条数据"
               f" → {settings.corpus_dir}\n")
     for article_id in report.unplaced:

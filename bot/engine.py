@@ -18,7 +18,7 @@ import numpy as np
 from bot import stats as stats_mod
 from bot.answer import Answer, Hit, cite, excerpt
 from bot.coverage import Coverage
-from bot.index import BM25Index, RankBM25Index, Scored, SparseIndex, bigrams, top
+from bot.index import INDEX_FORMAT, BM25Index, IndexStore, RankBM25Index, Scored, SparseIndex, bigrams, texts_hash, top
 from bot.ingest import Article, Paragraph, Passage, load_articles
 from bot.lexicon import Lexicon
 from bot.parks import Park, Registry, Resolution
@@ -26,6 +26,7 @@ from bot.query import Query, analyse
 from bot.rerank import counted_first, counted_thing, reweigh
 from bot.stats import Fact, Overview, overview
 
+INDEX_DIR = "index"  # under the corpus directory: a cache, not committed (see .gitignore)
 _NUMERAL = re.compile(r"[零一二两三四五六七八九十百千万亿]")
 
 
@@ -57,7 +58,8 @@ CANDIDATES = 30  # hits re-ranked after BM25
 
 class Engine:
     def __init__(self, articles: list[Article], registry: Registry, facts: list[Fact], lexicon: Lexicon,
-                 options: Options = Options()):
+                 options: Options = Options(), index_dir: Path | None = None):
+        """`index_dir`: where the search index is saved and looked for; None builds it in memory."""
         self.articles = {a.article_id: a for a in articles}
         self.registry = registry
         self.facts = facts
@@ -68,10 +70,10 @@ class Engine:
         self.options = options
         self.tokenize = lexicon.tokenizer
         self.docs = [Passage(a, p) for a in articles for p in a.paragraphs]
-        texts = [self._doc_text(d) for d in self.docs]
-        self.index = self._index([self.tokenize(t) for t in texts], okapi=not options.lucene_idf)
-        self.pairs = self._index([bigrams(t) for t in texts])
-        self._park_docs = {p.name: self._docs_about(p) for p in registry.parks}
+        self.index, self.pairs = self._indexes(index_dir)
+        codes = {p.name: i for i, p in enumerate(registry.parks)}
+        self._doc_park = np.fromiter((codes.get(d.article.park or "", -1) for d in self.docs), np.int32, len(self.docs))
+        self._park_docs = {p.name: self._docs_about(p, codes[p.name]) for p in registry.parks}
         self.coverage = Coverage(self.index, self.pairs if options.bigram_weight else None, self.docs)
 
     @classmethod
@@ -82,12 +84,25 @@ class Engine:
         articles = load_articles(corpus_dir)
         registry = Registry.load(corpus_dir, lexicon.tokenizer)
         facts = stats_mod.load_facts(corpus_dir)
-        return cls(articles, registry, facts, lexicon, options)
+        return cls(articles, registry, facts, lexicon, options, corpus_dir / INDEX_DIR)
 
-    def _index(self, docs: list[list[str]], okapi: bool = False) -> BM25Index:
+    def _indexes(self, store_dir: Path | None) -> tuple[BM25Index, BM25Index]:
+        """The word and character-pair indexes: loaded if saved from this text and lexicon, else built and saved."""
+        texts = [self._doc_text(d) for d in self.docs]
+        k1, b, okapi = self.options.k1, self.options.b, not self.options.lucene_idf
         if self.options.reference_index or okapi:
-            return RankBM25Index(docs, self.options.k1, self.options.b, okapi=okapi)
-        return SparseIndex.build(docs, self.options.k1, self.options.b)
+            return (RankBM25Index([self.tokenize(t) for t in texts], k1, b, okapi=okapi),
+                    RankBM25Index([bigrams(t) for t in texts], k1, b))
+        key = {"format": INDEX_FORMAT, "corpus": texts_hash(texts), "lexicon": self.lexicon.fingerprint,
+               "cutter": self.tokenize.version, "k1": k1, "b": b}
+        store = IndexStore(store_dir) if store_dir else None
+        indexes = store.load(key, ("words", "pairs")) if store else None
+        if indexes is None:
+            indexes = {"words": SparseIndex.build((self.tokenize(t) for t in texts), k1, b, meta=key),
+                       "pairs": SparseIndex.build((bigrams(t) for t in texts), k1, b, meta=key)}
+            if store:
+                store.save(key, indexes)
+        return indexes["words"], indexes["pairs"]
 
     # -- looking things up -------------------------------------------------
 
@@ -156,20 +171,21 @@ class Engine:
         if query.unknown:
             mask = np.zeros(len(self.docs), dtype=bool)
             for place in query.unknown:
-                mask[[d for d in self._candidates(place) if place in self.docs[d].para.text]] = True
+                mask[self._holding(place)] = True
             return mask
         return None
 
-    def _candidates(self, place: str) -> Sequence[int]:
-        """Paragraphs that may hold `place`: those with its rarest character pair, looked up, not scanned.
+    def _holding(self, name: str) -> list[int]:
+        """Paragraphs whose text holds `name`, found through its rarest character pair, not by a scan.
 
-        A place with a Chinese numeral (which the index reads as a digit) or without a pair is
+        A name with a Chinese numeral (which the index reads as a digit) or without a pair is
         searched for in every paragraph.
         """
-        pairs = bigrams(place)
-        if not pairs or "".join(p[0] for p in pairs) + pairs[-1][-1] != place or _NUMERAL.search(place):
-            return range(len(self.docs))
-        return self.pairs.docs_with(min(pairs, key=lambda p: len(self.pairs.docs_with(p)))).tolist()
+        pairs = bigrams(name)
+        candidates: Sequence[int] = range(len(self.docs))
+        if pairs and "".join(p[0] for p in pairs) + pairs[-1][-1] == name and not _NUMERAL.search(name):
+            candidates = self.pairs.docs_with(min(pairs, key=lambda p: len(self.pairs.docs_with(p)))).tolist()
+        return [d for d in candidates if name in self.docs[d].para.text]
 
     def _rank(self, query: Query, scope: np.ndarray | None, k: int) -> list[Scored]:
         """BM25 on words plus a share of BM25 on character pairs, then the corrections of bot/rerank.py.
@@ -214,11 +230,13 @@ class Engine:
             return doc.para.text
         return f"{doc.article.title} {doc.para.section} {doc.para.text}"
 
-    def _docs_about(self, park: Park) -> np.ndarray:
+    def _docs_about(self, park: Park, code: int) -> np.ndarray:
         """A park's paragraphs (a mask): those of its articles, and any other that names it in full."""
-        full_names = [n for n in park.names() if len(self.registry.mentions(n)) == 1 and len(n) > 2]
-        return np.array([d.article.park == park.name or any(n in d.para.text for n in full_names)
-                         for d in self.docs], dtype=bool)
+        mask = self._doc_park == code
+        for name in park.names():
+            if len(self.registry.mentions(name)) == 1 and len(name) > 2:
+                mask[self._holding(name)] = True
+        return mask
 
     def _query_pairs(self, normal: str) -> list[str]:
         """Character pairs of the question's content: stop words break the runs."""

@@ -14,9 +14,13 @@ interface, `BM25Index`, so the engine never reads a library's internals:
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
 import math
+import os
 import re
+import shutil
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -273,3 +277,98 @@ def bigrams(text: str) -> list[str]:
     words (「每年产多少生鲜乳」 against 「年产生鲜乳」).
     """
     return [run[i:i + 2] for run in _CJK_RUN.findall(arabic_numerals(text)) for i in range(len(run) - 1)]
+
+
+INDEX_FORMAT = 1
+log = logging.getLogger(__name__)
+
+
+def texts_hash(texts: Iterable[str]) -> str:
+    """Identifies the indexed text exactly: an index of other text is stale."""
+    digest = hashlib.sha256()
+    for text in texts:
+        digest.update(text.encode("utf-8"))
+        digest.update(b"\0")
+    return digest.hexdigest()[:16]
+
+
+class IndexStore:
+    """Indexes saved under one directory, each in a subdirectory named by what built it.
+
+    The key names the corpus text, the lexicon (dictionary, stop words, cutting mode)
+    and the BM25 parameters; an index built from anything else is never used. A build
+    is written to a temporary directory and renamed into place, so a build killed
+    half-way leaves the previous index as it was. Anything missing, mismatched,
+    truncated or unreadable is reported in one log line and rebuilt by the caller.
+    """
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    @staticmethod
+    def name(key: dict[str, Any]) -> str:
+        return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
+
+    def load(self, key: dict[str, Any], parts: Sequence[str]) -> dict[str, SparseIndex] | None:
+        where = self.root / self.name(key)
+        if not where.is_dir():
+            stale = self.root.is_dir() and any(p.is_dir() and not p.name.startswith(".") for p in self.root.iterdir())
+            log.warning("search index in %s %s: building it (python -m bot build does this ahead of time)", self.root,
+                        "was built from another corpus or lexicon" if stale else "is missing")
+            return None
+        try:
+            meta = json.loads((where / "meta.json").read_text(encoding="utf-8"))
+            if meta.get("key") != key:
+                raise ValueError("its metadata names another corpus or lexicon")
+            for path, size in meta["sizes"].items():
+                if (where / path).stat().st_size != size:
+                    raise ValueError(f"{path} is {(where / path).stat().st_size} bytes, not {size}")
+            return {part: SparseIndex.load(where / part) for part in parts}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as err:
+            log.warning("search index in %s is unreadable (%s): rebuilding it", where, err)
+            return None
+
+    def save(self, key: dict[str, Any], indexes: dict[str, SparseIndex]) -> Path | None:
+        """Write, then rename into place; older indexes of another corpus are removed. None if not writable."""
+        where = self.root / self.name(key)
+        tmp = self.root / f".tmp-{os.getpid()}-{where.name}"
+        try:
+            shutil.rmtree(tmp, ignore_errors=True)
+            for part, index in indexes.items():
+                index.save(tmp / part)
+            sizes = {str(p.relative_to(tmp)): p.stat().st_size for p in sorted(tmp.rglob("*")) if p.is_file()}
+            (tmp / "meta.json").write_text(json.dumps({"key": key, "sizes": sizes}, ensure_ascii=False, indent=1),
+                                           encoding="utf-8")
+            shutil.rmtree(where, ignore_errors=True)  # a damaged index of the same key
+            os.rename(tmp, where)
+        except OSError as err:
+            shutil.rmtree(tmp, ignore_errors=True)
+            log.warning("search index could not be saved in %s (%s): kept in memory only", self.root, err)
+            return None
+        self._prune(key)
+        return where
+
+    def _prune(self, key: dict[str, Any]) -> None:
+        """Remove indexes of an older corpus text (those of other lexicons or options stay)."""
+        for other in self.root.iterdir():
+            if other.name == self.name(key) or not other.is_dir():
+                continue
+            if other.name.startswith(".tmp-"):  # left by a killed build, unless that build still runs
+                if not _alive(other.name.split("-")[1]):
+                    shutil.rmtree(other, ignore_errors=True)
+                continue
+            try:
+                old = json.loads((other / "meta.json").read_text(encoding="utf-8"))["key"]
+            except (OSError, ValueError, KeyError, TypeError):
+                old = None
+            if not isinstance(old, dict) or old.get("corpus") != key["corpus"]:
+                shutil.rmtree(other, ignore_errors=True)
+
+
+def _alive(pid: str) -> bool:
+    """Whether another build (by process id) may still be writing its temporary directory."""
+    try:
+        os.kill(int(pid), 0)
+    except (ValueError, OSError, OverflowError):
+        return False
+    return True

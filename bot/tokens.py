@@ -37,6 +37,11 @@ class Tokenizer:
         self.stopwords = frozenset(stopwords)
         self.search_mode = search_mode
 
+    @property
+    def version(self) -> str:
+        """The cutter's name and version: its cuts, hence any index built from them, may change with it."""
+        return f"jieba {jieba.__version__} {'search' if self.search_mode else 'precise'}"
+
     def __call__(self, text: str) -> list[str]:
         """Index terms: search mode adds a long word's parts (「产业链党委」 → 产业链, 党委, 产业链党委)."""
         text = normalize(text)
