@@ -66,3 +66,8 @@ def test_the_word_lists_come_from_the_corpus_directory_given(tmp_path: Path):
 
 def test_normalisation_keeps_a_which_year_question_whole():
     assert normalize("哪一年") == "哪一年" and normalize("一年") == "1年"
+
+
+def test_every_example_question_is_answered(engine: Engine):
+    assert engine.lexicon.examples
+    assert [q for q in engine.lexicon.examples if not engine.ask(q).found] == []

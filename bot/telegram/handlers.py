@@ -39,6 +39,7 @@ from telegram.ext import (
 
 from bot.answer import Answer
 from bot.engine import Engine
+from bot.query import MAX_QUESTION
 from bot.settings import Settings
 from bot.telegram import feedback, views
 from bot.telegram.context import Context
@@ -48,8 +49,6 @@ log = logging.getLogger(__name__)
 Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]
 T = TypeVar("T")
 
-EXAMPLES = ("兰州高新区有多少家高新技术企业？", "泸州高新区有哪些产业链？", "贵阳高新区如何发展数字经济？")
-MAX_QUESTION = 500
 PAGES = 3  # an answer keeps top_k × PAGES hits for 「更多结果」
 
 
@@ -195,7 +194,7 @@ async def unknown_command(update: Update, context: Context) -> None:
 
 
 async def start(update: Update, context: Context) -> None:
-    await _reply(update, context, views.WELCOME, views.examples_keyboard(EXAMPLES))
+    await _reply(update, context, views.WELCOME, views.examples_keyboard(_engine(context).lexicon.examples))
 
 
 async def help_command(update: Update, context: Context) -> None:
@@ -272,7 +271,8 @@ async def paragraph_button(update: Update, context: Context) -> None:
 @limited
 async def example_button(update: Update, context: Context) -> None:
     await _query(update).answer()
-    await answer_question(update, context, EXAMPLES[int(_match(context).group(1)) % len(EXAMPLES)])
+    examples = _engine(context).lexicon.examples
+    await answer_question(update, context, examples[int(_match(context).group(1)) % len(examples)])
 
 
 @limited

@@ -207,7 +207,7 @@ def inline_results(answer: Answer) -> list[InlineQueryResultArticle]:
     return results
 
 
-def examples_keyboard(examples: tuple[str, ...]) -> InlineKeyboardMarkup:
+def examples_keyboard(examples: list[str]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[button(q, "ex", i)] for i, q in enumerate(examples)])
 
 
