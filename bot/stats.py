@@ -123,6 +123,13 @@ class Vocabulary:
     place_suffixes: list[str] = field(default_factory=list)
     topic_suffixes: list[str] = field(default_factory=list)
     topic_links: list[str] = field(default_factory=list)
+    local_suffixes: list[str] = field(default_factory=list)
+    local_units: list[str] = field(default_factory=list)
+    local_follow: list[str] = field(default_factory=list)
+    park_wide: list[str] = field(default_factory=list)
+    person_pronouns: list[str] = field(default_factory=list)
+    speaker_roles: list[str] = field(default_factory=list)
+    stock_words: list[str] = field(default_factory=list)
     subset: list[str] = field(default_factory=list)
     change_from: list[str] = field(default_factory=list)
     change_to: list[str] = field(default_factory=list)
@@ -154,7 +161,10 @@ class Vocabulary:
                                  "expected": words["expected"]},
                    not_status=words["not_status"], place_anaphora=words["place_anaphora"],
                    place_suffixes=words["place_suffixes"], topic_suffixes=words["topic_suffixes"],
-                   topic_links=words["topic_links"],
+                   topic_links=words["topic_links"], local_suffixes=words["local_suffixes"],
+                   local_units=_longest_first(words["local_units"]), local_follow=words["local_follow"],
+                   park_wide=words["park_wide"], person_pronouns=words["person_pronouns"],
+                   speaker_roles=_longest_first(words["speaker_roles"]), stock_words=words["stock_words"],
                    subset=words["subset"], change_from=words["change_from"],
                    change_to=_longest_first(words["change_to"]), periods=_longest_first(words["periods"]))
 
@@ -734,8 +744,9 @@ def _paragraph_facts(article, para, previous: str, names: _Names, v: Vocabulary)
             text=m.group(),
             kind=_kind(m, v),
             status=_status(clause, v),
-            scope=_scope(para.text, sent, fig, clause, out, v),
-            period=_period(sent.text[:fig.match.start() - sent.offset], v),
+            scope=(_scope(para.text, sent, fig, clause, out, v, following, previous, company.name if company else "")
+                   or _local(para.text, sent, v)),
+            period=_period(sent.text[:fig.match.start() - sent.offset], clause, v),
         ))
         out[-1].subject = _subject(out[-1].label, v)
         out[-1].sources = [{"article_id": article.article_id, "paragraph": para.n, "sentence": out[-1].sentence}]
@@ -758,11 +769,23 @@ def _status(clause: str, v: Vocabulary) -> str:
     return min(found)[1] if found else "done"
 
 
-def _scope(text: str, sent: _Sentence, fig: _Figure, clause: str, earlier: list[Fact], v: Vocabulary) -> str:
-    """Where or of what a figure counts when that is narrower than the park: a 「其中」 subset,
-    the sub-park 「该园区」 points back to, or the industry its sentence is about."""
+def _scope(text: str, sent: _Sentence, fig: _Figure, clause: str, earlier: list[Fact], v: Vocabulary,
+           following: str = "", previous: str = "", company: str = "") -> str:
+    """Where or of what a figure counts when that is narrower than the park: a 「其中」 subset, a share of
+    the group just counted, the sub-park 「该园区」 points back to, the person 「他」 is, the unit of who is
+    quoted, or the industry its sentence is about."""
     if clause.lstrip().startswith(tuple(v.subset)):
         return _subset_of(sent, clause, earlier, v)
+    last = earlier[-1] if earlier and earlier[-1].sentence == sent.text.strip() else None
+    if (last is not None and last.kind == "people" and _kind(fig.match, v) == "percent"
+            and sent.text[:fig.match.start() - sent.offset].rstrip().endswith(f"{last.text}，{clause.strip()}")):
+        return f"{last.label}中"  # 「发展党员54名，企业管理层、技术骨干占比超80%」
+    if clause.lstrip().split("，")[-1].lstrip("目前已还").startswith(tuple(v.person_pronouns)):
+        names = re.findall(r"(?:[\u4e00-\u9fff]+/nr )+", " ".join(f"{w}/{f}" for w, f in _tokens(text[:sent.offset])))
+        return re.sub(r"/nr ", "", names[-1]) if names else ""
+    if not company and sent.text.lstrip().startswith("“") and (speaker := _speaker_unit(following, v)):
+        unit = re.findall(rf"([^的，。；在“”]{{0,6}}{re.escape(speaker)})", previous + text[:sent.offset])
+        return unit[-1] if unit else speaker
     before = sent.text[:fig.match.start() - sent.offset]
     if any(a in before for a in v.place_anaphora):
         place = _last_place(text[:sent.offset + min(before.find(a) for a in v.place_anaphora if a in before)], v)
@@ -771,6 +794,27 @@ def _scope(text: str, sent: _Sentence, fig: _Figure, clause: str, earlier: list[
     topic = re.match(rf"^[\u4e00-\u9fff]{{2,10}}?(?:{_alternatives(v.topic_suffixes)})"
                      rf"(?=(?:{_alternatives(v.topic_links)}))", sent.text.lstrip())
     return topic.group() if topic else ""
+
+
+def _speaker_unit(after_quote: str, v: Vocabulary) -> str:
+    """「基地负责人看召甲介绍」 → 基地: the unit of whoever a quotation is attributed to."""
+    m = re.match(rf"^[”\s]*([\u4e00-\u9fff]{{2,12}}?)(?:{_alternatives(v.speaker_roles)})", after_quote)
+    return m.group(1) if m and _SPEAKS.search(after_quote[:30]) else ""
+
+
+def _local(text: str, sent: _Sentence, v: Vocabulary) -> str:
+    """The township (and unit) the latest sentence of the paragraph opened with, unless one since opened park-wide."""
+    place = ""
+    for _, sentence in _sentences(text[:sent.offset + len(sent.text)]):
+        opening = re.sub(rf"^(?:{_YEAR_PERIOD}|{_alternatives(v.periods)}|值得一提的是|目前|如今|在)?[，,]?",
+                         "", sentence.lstrip())
+        m = re.match(rf"[\u4e00-\u9fff]{{1,6}}?(?:{_alternatives(v.local_suffixes)})"
+                     rf"(?:{_alternatives(v.local_units)})?(?=(?:{_alternatives(v.local_follow)}))", opening)
+        if m:
+            place = m.group()
+        elif opening.startswith(tuple(v.park_wide)):
+            place = ""
+    return place
 
 
 def _subset_of(sent: _Sentence, clause: str, earlier: list[Fact], v: Vocabulary) -> str:
@@ -801,9 +845,11 @@ def _last_place(text: str, v: Vocabulary) -> str:
 _YEAR_PERIOD = r"\d{4}年(?:度)?(?:上半年|下半年|前三季度|[一二三四]季度)?|(?:今年|去年)?\d{1,2}月以来"
 
 
-def _period(before: str, v: Vocabulary) -> str:
-    """The time the sentence gives before a figure: 2024年, 2025年上半年, 今年以来."""
-    found = list(re.finditer(rf"{_YEAR_PERIOD}|{_alternatives(v.periods)}", before))
+def _period(before: str, clause: str, v: Vocabulary) -> str:
+    """The time the sentence gives before a figure: 2024年, 2025年上半年, 今年以来 — for a stock
+    (现有党员1732名) only one given in its own clause."""
+    pattern = rf"{_YEAR_PERIOD}|{_alternatives(v.periods)}"
+    found = list(re.finditer(pattern, clause if any(w in clause for w in v.stock_words) else before))
     return found[-1].group() if found else ""
 
 

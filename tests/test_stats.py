@@ -263,6 +263,33 @@ def test_a_sentence_about_one_industry_scopes_its_figures():
     assert (fact.label, fact.scope) == ("规模以上企业占比", "安全应急产业")
 
 
+def test_a_township_opening_a_sentence_scopes_the_rest_of_its_paragraph():
+    facts = facts_of("科才镇以养殖基地作为核心载体，惠及3个行政村。值得一提的是，合作社吸纳51户脱贫户。"
+                     "全县已培育示范合作社28家。")
+    assert [f.scope for f in facts] == ["科才镇", "科才镇", ""]
+
+
+def test_a_figure_of_one_person_names_the_person():
+    facts = facts_of("道吉才布旦是致富带头人。目前，他已带动12户牧民增收。")
+    assert facts[0].scope == "道吉才布旦"
+
+
+def test_a_quoted_figure_belongs_to_the_speakers_unit():
+    facts = facts_of("在夏河县畜牧产业园区的现代化养殖基地里，设备一应俱全。",
+                     "“我们带动10家合作社发展牦牛产业。”基地负责人看召甲介绍。")
+    assert facts[0].scope == "现代化养殖基地"
+
+
+def test_a_share_right_after_a_count_of_people_is_a_share_of_them():
+    facts = facts_of("今年，兰州新区在新兴领域发展党员54名，企业管理层、技术骨干占比超80%。")
+    assert facts[1].scope == "新兴领域发展党员中"
+
+
+def test_a_stock_takes_no_period_from_an_earlier_clause():
+    facts = facts_of("今年5月以来，精准确定“三有”企业402家，现有党员1732名。")
+    assert [f.period for f in facts] == ["今年5月以来", ""]
+
+
 def test_the_same_figure_twice_in_an_article_is_one_fact_with_two_sources():
     facts = facts_of("精准确定“三有”企业402家。", "选派指导员，对402家“三有”非公企业开展服务。")
     assert [f.value for f in facts] == ["402家"]
