@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import Literal
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Chinese punctuation and brackets that may sit next to a wrap space.
@@ -159,10 +161,52 @@ def to_simplified(text: str) -> str:
     return _t2s().convert(text)
 
 
+# A terminal's escape sequences (an arrow key is ESC [ D) are removed whole, not just their ESC.
+_ESCAPE_SEQUENCE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|[@-Z\\-_])")
+MAX_QUESTION = 500  # characters searched; a longer message gets a note saying what was searched
+
+
+def strip_controls(text: str) -> str:
+    """Control and format characters, terminal escape sequences and U+FFFD (undecodable bytes) removed.
+
+    Line breaks and tabs stay: a seed's lines matter, and questions fold whitespace later.
+    """
+    text = _ESCAPE_SEQUENCE.sub("", text or "")
+    return "".join(ch for ch in text
+                   if ch.isspace() or (unicodedata.category(ch) not in ("Cc", "Cf") and ch != "\ufffd"))
+
+
+# The last sentence of a text when it is a question: 「……。兰州高新区有多少家企业？」 → 「兰州高新区有多少家企业？」.
+_LAST_QUESTION = re.compile(r"[^。！？!?；;…\n]+[？?][”’」』）)\s]*$")
+
+
+@dataclass(frozen=True)
+class Asked:
+    """A message made a question: what is searched, how long the message was, and which part was kept."""
+
+    text: str
+    length: int
+    kept: Literal["all", "last_question", "start"] = "all"
+
+
+def asked(message: str, limit: int = MAX_QUESTION) -> Asked:
+    """What to search for a message, in every adapter alike.
+
+    A long paste usually ends with what the user wants to know: if it ends with a question,
+    that sentence is searched; otherwise its first `limit` characters are.
+    """
+    text = strip_controls(message).strip()
+    if len(text) <= limit:
+        return Asked(text, len(text))
+    last = _LAST_QUESTION.search(text)
+    if last and len(last.group().strip()) <= limit:
+        return Asked(last.group().strip(), len(text), "last_question")
+    return Asked(text[:limit], len(text), "start")
+
+
 def normalize_query(text: str) -> str:
     """A user's question as the index sees it: simplified, width-folded, wrap spaces removed."""
-    text = unicodedata.normalize("NFKC", text or "")
-    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf") or ch.isspace())
+    text = strip_controls(unicodedata.normalize("NFKC", text or ""))
     text = _TAG.sub(" ", text)  # 「<b>兰州高新区</b>」: markup a user pasted is not part of the question
     text = to_simplified(text)
     text = join_wrapped(text.strip())

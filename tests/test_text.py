@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from bot.index import bigrams
 from bot.text import (
+    MAX_QUESTION,
     arabic_numerals,
+    asked,
     clean_line,
     fold_width,
     normalize_query,
     pair_quotes,
     split_sentences,
+    strip_controls,
 )
 
 
@@ -57,3 +60,29 @@ def test_ordinals_and_fixed_phrases_keep_their_numerals():
 
 def test_character_pairs_cover_each_chinese_run():
     assert bigrams("年产生鲜乳 4万吨") == ["年产", "产生", "生鲜", "鲜乳", "万吨"]
+
+
+def test_control_characters_escape_sequences_and_undecodable_bytes_are_removed():
+    assert strip_controls("兰州\x1b[D新区\x00有\ufffd多少\u200b党员\x07？") == "兰州新区有多少党员？"
+
+
+def test_line_breaks_and_tabs_survive_control_character_removal():
+    assert strip_controls("第一行\n\t第二行\r\n") == "第一行\n\t第二行\r\n"
+
+
+def test_a_short_message_is_asked_whole_without_its_control_characters():
+    result = asked("  兰州新区有多少党支部\x1b[D？ ")
+    assert (result.text, result.kept) == ("兰州新区有多少党支部？", "all")
+
+
+def test_a_long_paste_ending_with_a_question_is_asked_by_that_question():
+    paste = "兰州新区坚持党建引领，推动产业发展。" * 50 + "兰州高新区有多少家高新技术企业？"
+    result = asked(paste)
+    assert result.text == "兰州高新区有多少家高新技术企业？"
+    assert (result.kept, result.length) == ("last_question", len(paste))
+
+
+def test_a_long_paste_without_a_question_is_asked_by_its_start():
+    paste = "兰州新区坚持党建引领，推动产业发展。" * 50
+    result = asked(paste)
+    assert result.text == paste[:MAX_QUESTION] and result.kept == "start"
