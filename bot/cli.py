@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Iterable
@@ -15,14 +16,15 @@ from typing import TextIO
 
 from pydantic import ValidationError
 
-from bot import render
+from bot import console, render
 from bot.answer import Answer
 from bot.engine import Engine
 from bot.report import build_report, write_csv
 from bot.settings import Settings
 from bot.store import Store, corpus_version
+from bot.text import Asked, asked
 
-EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def _print_json(data: object, out: TextIO) -> None:
@@ -31,50 +33,72 @@ def _print_json(data: object, out: TextIO) -> None:
 
 
 class CorpusMissing(RuntimeError):
-    pass
+    def __init__(self, filename: str | None):
+        super().__init__(render.corpus_missing(filename))
 
 
 def _engine(settings: Settings) -> Engine:
     try:
         return Engine.load(settings.corpus_dir)
     except FileNotFoundError as err:
-        raise CorpusMissing(f"找不到语料文件 {err.filename}") from err
+        raise CorpusMissing(err.filename) from err
 
 
-def answer_json(answer: Answer) -> dict:
-    """The `ask --json` contract: the answer's data and the plain-text reply as `message`."""
-    return {**answer.to_dict(), "message": render.answer_text(answer)}
+def answer_json(answer: Answer, note: str = "") -> dict:
+    """The `ask --json` contract: the answer's data, the plain-text reply as `message`, and the note on a long paste."""
+    return {**answer.to_dict(), "message": render.answer_text(answer), "note": note}
+
+
+def _note(question: Asked) -> str:
+    return render.long_question(question) if question.kept != "all" else ""
+
+
+def _batch_lines(source: str | None) -> Iterable[str]:
+    """`--batch -` (or no argument) reads standard input; `--batch FILE` reads the file."""
+    if source in (None, "-"):
+        yield from sys.stdin
+        return
+    with open(source, encoding="utf-8-sig", errors="replace") as lines:
+        yield from lines
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    if args.batch and args.question not in (None, "-") and not os.path.isfile(args.question):
+        print(render.no_batch_file(args.question), file=sys.stderr)
+        return EXIT_USAGE
     engine = _engine(settings)
     top_k = args.top_k or settings.top_k
     if args.batch:
-        for line in sys.stdin if args.question in (None, "-") else [args.question]:
-            _print_json(answer_json(engine.ask(line.rstrip("\r\n"), top_k)), out)
+        for line in _batch_lines(args.question):
+            question = asked(line)
+            _print_json(answer_json(engine.ask(question.text, top_k), _note(question)), out)
         return EXIT_OK
     if args.question is None:
         print(render.ASK_USAGE, file=sys.stderr)
         return EXIT_USAGE
-    answer = engine.ask(args.question, top_k)
+    question = asked(args.question)
+    answer = engine.ask(question.text, top_k)
     if args.json:
-        _print_json(answer_json(answer), out)
+        _print_json(answer_json(answer, _note(question)), out)
     else:
-        out.write(render.answer_text(answer) + "\n")
+        out.write("".join(part + "\n" for part in (_note(question), render.answer_text(answer)) if part))
     return EXIT_OK
 
 
 def cmd_build(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     from bot.ingest import SeedError, build_corpus
+    from bot.progress import reporter
 
     try:
-        report = build_corpus(settings.seeds_dir, settings.corpus_dir)
+        report = build_corpus(settings.seeds_dir, settings.corpus_dir, reporter())
     except SeedError as err:
-        print(f"构建失败：{err}（corpus/ 未改动）", file=sys.stderr)
+        print(render.seed_error(err), file=sys.stderr)
+        return EXIT_ERROR
+    except FileNotFoundError as err:  # corpus/parks.toml, the registry the build attributes articles with
+        print(render.no_registry(err.filename), file=sys.stderr)
         return EXIT_ERROR
     _engine(settings)  # builds and saves the search index now rather than at the next start
-    out.write(f"已构建：{report.articles} 篇文章，{report.paragraphs} 段，{report.facts} 条数据"
-              f" → {settings.corpus_dir}\n")
+    out.write(render.built(report.articles, report.paragraphs, report.facts, settings.corpus_dir) + "\n")
     for article_id in report.unplaced:
         out.write(render.unplaced(article_id) + "\n")
     return EXIT_OK
@@ -93,8 +117,9 @@ def cmd_park(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     engine = _engine(settings)
     overview = engine.overview(args.name)
     res = overview.resolution
-    if args.json:
-        _print_json(res.to_dict(), out)
+    if args.json:  # the same overview as /park: the resolution, and the headline figures
+        _print_json({**res.to_dict(), "headline": [f.to_dict() for f in overview.headline],
+                     "facts_total": len(overview.facts)}, out)
     else:
         out.write(render.park_text(overview) + "\n")
     return EXIT_OK if res.status == "ok" else EXIT_ERROR
@@ -112,16 +137,18 @@ def cmd_stats(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
 
 
 def cmd_chat(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
-    engine = _engine(settings)
-    store = _store(settings)
-    out.write(render.CHAT_BANNER + "\n")
-    try:
-        for reply in chat_replies(engine, _prompted_lines(out), settings.top_k, store):
-            out.write(reply + "\n")
-            out.flush()
-    finally:
-        if store:
-            store.close()
+    """The console chat; Ctrl-C or Ctrl-D ends it with a goodbye (main), never a traceback."""
+    with console.own_terminal():
+        engine = _engine(settings)
+        store = _store(settings)
+        out.write(render.CHAT_BANNER + "\n")
+        try:
+            for reply in chat_replies(engine, console.lines(out), settings.top_k, store):
+                out.write(reply + "\n")
+                out.flush()
+        finally:
+            if store:
+                store.close()
     return EXIT_OK
 
 
@@ -131,17 +158,6 @@ def _store(settings: Settings) -> Store | None:
         return None
     return Store(settings.database_path, retention_days=settings.retention_days,
                  corpus=corpus_version(settings.corpus_dir))
-
-
-def _prompted_lines(out: TextIO) -> Iterable[str]:
-    while True:
-        out.write("> ")
-        out.flush()
-        line = sys.stdin.readline()
-        if not line:
-            out.write("\n")
-            return
-        yield line
 
 
 def chat_replies(engine: Engine, lines: Iterable[str], top_k: int = 3, store: Store | None = None) -> Iterable[str]:
@@ -167,11 +183,13 @@ def chat_replies(engine: Engine, lines: Iterable[str], top_k: int = 3, store: St
         elif command.startswith("/") and command != "/ask":
             yield render.unknown_command(command)
         else:
+            question = asked(rest if command == "/ask" else text)
+            note = _note(question)
             started = time.perf_counter()
-            answer = engine.ask(rest if command == "/ask" else text, top_k)
+            answer = engine.ask(question.text, top_k)
             if store:
                 store.record("console", answer, (time.perf_counter() - started) * 1000)
-            yield render.answer_text(answer)
+            yield (note + "\n" if note else "") + render.answer_text(answer)
 
 
 def cmd_report(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
@@ -198,40 +216,82 @@ def cmd_serve(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
-    """`make run`: serve Telegram when a token is configured, otherwise the console chat."""
-    if settings.telegram_bot_token and settings.telegram_bot_token.get_secret_value().strip():
-        return cmd_serve(args, settings, out)
-    out.write(render.NO_TOKEN + "\n")
-    return cmd_chat(args, settings, out)
+    """`make run`: where things are, then Telegram when a token is configured, otherwise the console chat."""
+    from bot.doctor import mode, where_lines
+
+    out.write("".join(line + "\n" for line in where_lines(settings)))
+    out.flush()
+    with console.own_terminal():  # Ctrl-C reaches the chat or the bot, not make
+        if mode(settings) != "console":
+            return cmd_serve(args, settings, out)
+        return cmd_chat(args, settings, out)
+
+
+def cmd_doctor(args: argparse.Namespace, settings: Settings | None, out: TextIO, problem: str = "") -> int:
+    """Every check `serve` depends on, one line each; non-zero when one of them would stop it."""
+    from bot.doctor import checks, report
+
+    lines, status = report(checks(settings, problem, args.timeout))
+    out.write("".join(line + "\n" for line in lines))
+    return status
+
+
+EXAMPLES = {
+    "ask": ['python -m bot ask "兰州高新区有多少家高新技术企业？"',
+            'python -m bot ask "泸州高新区有哪些产业链？" --json',
+            "python -m bot ask --batch questions.txt      # 每行一个问题，每行一个 JSON",
+            "cat questions.txt | python -m bot ask --batch -"],
+    "build": ["python -m bot build"],
+    "chat": ["python -m bot chat"],
+    "serve": ["TELEGRAM_BOT_TOKEN=123456789:AAH… python -m bot serve"],
+    "run": ["python -m bot run"],
+    "doctor": ["python -m bot doctor", "python -m bot doctor --timeout 2"],
+    "parks": ["python -m bot parks --json"],
+    "park": ["python -m bot park 泸州高新区", "python -m bot park 兰州新区 --json"],
+    "stats": ["python -m bot stats 兰州高新区"],
+    "report": ["python -m bot report --days 30", "python -m bot report --csv questions.csv"],
+}
+
+
+def _command(sub: argparse._SubParsersAction, name: str, help_text: str, func) -> argparse.ArgumentParser:
+    """A subcommand whose --help ends with examples (what to type, from the project's root, with the venv's python)."""
+    epilog = "例如：\n" + "\n".join(f"  {line}" for line in EXAMPLES[name])
+    command = sub.add_parser(name, help=help_text, description=help_text, epilog=epilog,
+                             formatter_class=argparse.RawDescriptionHelpFormatter)
+    command.set_defaults(func=func)
+    return command
 
 
 def parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="python -m bot", description="园区党建问答：从文章中回答园区党建与产业问题。")
+    ap = argparse.ArgumentParser(prog="python -m bot", description="园区党建问答：从文章中回答园区党建与产业问题。",
+                                 epilog="在项目目录中用 .venv/bin/python -m bot …（或先 source .venv/bin/activate）。"
+                                        "每个命令的例子：python -m bot 命令 --help")
     sub = ap.add_subparsers(dest="command", required=True)
-    ask = sub.add_parser("ask", help="回答一个问题")
-    ask.add_argument("question", nargs="?", help="问题；与 --batch 一起用 - 表示从标准输入逐行读取")
+    ask = _command(sub, "ask", "回答一个问题", cmd_ask)
+    ask.add_argument("question", nargs="?", help="问题；与 --batch 一起时是问题文件，- 表示标准输入")
     ask.add_argument("--top-k", type=int, default=None, help="返回的段落数（默认 3）")
     ask.add_argument("--json", action="store_true", help="输出 JSON")
-    ask.add_argument("--batch", action="store_true", help="每行一个问题，每行输出一个 JSON")
-    ask.set_defaults(func=cmd_ask)
-    sub.add_parser("build", help="从 seeds/ 重新构建 corpus/").set_defaults(func=cmd_build)
-    sub.add_parser("chat", help="本地对话（与机器人相同的命令）").set_defaults(func=cmd_chat)
-    sub.add_parser("serve", help="运行 Telegram 机器人").set_defaults(func=cmd_serve)
-    sub.add_parser("run", help="有 token 时运行机器人，否则本地对话").set_defaults(func=cmd_run)
-    report = sub.add_parser("report", help="提问记录报告：每天提问数、未找到答案的问题、👎")
+    ask.add_argument("--batch", action="store_true", help="每行一个问题（文件或标准输入），每行输出一个 JSON")
+    _command(sub, "build", "从 seeds/ 重新构建 corpus/", cmd_build)
+    _command(sub, "chat", "本地对话（与机器人相同的命令）", cmd_chat)
+    _command(sub, "serve", "运行 Telegram 机器人", cmd_serve)
+    _command(sub, "run", "有 token 时运行机器人，否则本地对话（make run）", cmd_run)
+    report = _command(sub, "report", "提问记录报告：每天提问数、未找到答案的问题、👎", cmd_report)
     report.add_argument("--days", type=int, default=7, help="最近几天（默认 7，含今天）")
     report.add_argument("--json", action="store_true", help="输出 JSON")
     report.add_argument("--csv", metavar="FILE", help="把这段时间的每个提问写入 CSV 文件")
-    report.set_defaults(func=cmd_report)
-    parks = sub.add_parser("parks", help="列出园区")
-    parks.add_argument("--json", action="store_true")
-    parks.set_defaults(func=cmd_parks)
+    doctor = _command(sub, "doctor", "检查运行机器人所需的一切：Python、依赖、语料、配置、token、Bot API", cmd_doctor)
+    doctor.add_argument("--timeout", type=float, default=5.0, help="连接 Bot API 的超时秒数（默认 5）")
+    _command(sub, "parks", "列出园区", cmd_parks).add_argument("--json", action="store_true")
     for name, func, help_text in (("park", cmd_park, "一个园区的概况"), ("stats", cmd_stats, "一个园区的统计数据")):
-        p = sub.add_parser(name, help=help_text)
+        p = _command(sub, name, help_text, func)
         p.add_argument("name")
         p.add_argument("--json", action="store_true")
-        p.set_defaults(func=func)
     return ap
+
+
+def _settings_problem(err: ValidationError) -> str:
+    return "；".join(f"{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in err.errors())
 
 
 def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
@@ -249,11 +309,17 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
     try:
         settings = Settings()
     except ValidationError as err:  # a malformed .env or variable: one clear line, naming it
-        problems = "；".join(f"{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in err.errors())
-        print(f"配置有误（环境变量或 .env）：{problems}", file=sys.stderr)
+        if args.func is cmd_doctor:
+            return cmd_doctor(args, None, out, _settings_problem(err))
+        print(f"配置有误（环境变量或 .env）：{_settings_problem(err)}", file=sys.stderr)
         return EXIT_USAGE
     try:
         return args.func(args, settings, out)
     except CorpusMissing as err:
-        print(f"{err}。请先运行：python -m bot build", file=sys.stderr)
+        print(err, file=sys.stderr)
         return EXIT_ERROR
+    except KeyboardInterrupt:  # Ctrl-C: the chat says goodbye; anything else stops quietly
+        if args.func in (cmd_chat, cmd_run):
+            out.write("\n" + render.GOODBYE + "\n")
+            return EXIT_OK
+        return EXIT_INTERRUPTED

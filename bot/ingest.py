@@ -14,6 +14,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from bot.progress import Steps, silent
 from bot.text import clean_heading, clean_line, fullwidth_punct, pair_quotes
 
 _SENTENCE_DONE = re.compile(r"[。！？；…!?;][”’）」』》】)\"]*$")
@@ -33,7 +34,15 @@ CAPTION_MAX = 80
 
 
 class SeedError(ValueError):
-    """A seed file that cannot be read as text; the message names the file."""
+    """A seed file that cannot be read as text; the message names the file.
+
+    `problem` (empty, binary, encoding, none) and `encoding` (a guess, e.g. GBK) let
+    bot.render say what to do about it.
+    """
+
+    def __init__(self, path: Path, problem: str, detail: str, byte: int | None = None, encoding: str | None = None):
+        super().__init__(f"{path.name}: {detail}")
+        self.path, self.problem, self.byte, self.encoding = path, problem, byte, encoding
 
 
 @dataclass
@@ -82,13 +91,23 @@ def read_seed(path: Path) -> str:
     """Read a seed as UTF-8 text, or stop with an error that names the file."""
     data = path.read_bytes()
     if not data.strip():
-        raise SeedError(f"{path.name}: the file is empty")
+        raise SeedError(path, "empty", "the file is empty")
     if b"\x00" in data:
-        raise SeedError(f"{path.name}: the file is binary, not text")
+        raise SeedError(path, "binary", "the file is binary, not text")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise SeedError(f"{path.name}: not UTF-8 text (byte {err.start})") from err
+        detail = f"not UTF-8 text (byte {err.start})"
+        raise SeedError(path, "encoding", detail, err.start, _guess_encoding(data)) from err
+
+
+def _guess_encoding(data: bytes) -> str | None:
+    """Chinese text that is not UTF-8 is nearly always GBK (GB18030 covers it); say so when it decodes as that."""
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+    return "GBK" if re.search(r"[\u4e00-\u9fff]", text) else None
 
 
 def _lines(text: str) -> list[_Line]:
@@ -305,24 +324,24 @@ def load_articles(corpus_dir: Path) -> list[Article]:
     return [Article.from_dict(a) for a in data]
 
 
-def parse_seeds(seeds_dir: Path) -> list[Article]:
+def parse_seeds(seeds_dir: Path, steps: Steps = silent) -> list[Article]:
     """Every seed, parsed; the first unreadable one stops everything."""
     paths = sorted(p for p in seeds_dir.iterdir() if p.is_file() and not p.name.startswith("."))
     if not paths:
-        raise SeedError(f"{seeds_dir}: no seed files")
+        raise SeedError(seeds_dir, "none", "no seed files")
     prefixes = [seed_prefix(p) for p in paths]
     articles = []
-    for path in paths:
+    for path in steps(paths, "seeds"):
         prefix = seed_prefix(path) if prefixes.count(seed_prefix(path)) == 1 else path.stem
         articles += parse_page(read_seed(path), path.name, prefix)
     return articles
 
 
-def read_articles(seeds_dir: Path, registry) -> tuple[list[Article], list[str]]:
+def read_articles(seeds_dir: Path, registry, steps: Steps = silent) -> tuple[list[Article], list[str]]:
     """Parsed and attributed articles, and the ids of those no park in the registry fits."""
     from bot.parks import attribute
 
-    articles = parse_seeds(seeds_dir)
+    articles = parse_seeds(seeds_dir, steps)
     return articles, attribute(articles, registry)
 
 
@@ -330,30 +349,37 @@ def _dump(data: object) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 
-def build_corpus(seeds_dir: Path, corpus_dir: Path) -> BuildReport:
-    """seeds/ → corpus/, deterministically; nothing is written unless every seed parses.
-
-    Each output is written to a temporary file and renamed into place, so a failed
-    or interrupted build leaves the previous corpus intact.
-    """
+def corpus_files(seeds_dir: Path, corpus_dir: Path, steps: Steps = silent) -> tuple[dict[str, str], BuildReport]:
+    """What a build would write to corpus/, file by file; `doctor` compares it with what is there."""
     from bot import parks, stats
     from bot.lexicon import Lexicon
 
     lexicon = Lexicon.load(corpus_dir)
     registry = parks.Registry.from_toml(corpus_dir / parks.REGISTRY_FILE, lexicon.tokenizer)
-    articles, unplaced = read_articles(seeds_dir, registry)
-    facts = stats.extract_facts(articles, registry, lexicon.vocabulary)
+    articles, unplaced = read_articles(seeds_dir, registry, steps)
+    # Figures are extracted article by article (each article's names are its own), so progress can be shown.
+    facts = [f for article in steps(articles, "facts") for f in stats.extract_facts([article], registry, lexicon.vocabulary)]
     outputs = {
         ARTICLES_FILE: _dump([a.to_dict() for a in articles]),
         parks.BUILT_FILE: _dump([p.to_dict() for p in registry.parks]),
         stats.FACTS_FILE: _dump([f.to_dict() for f in facts]),
     }
+    return outputs, BuildReport(len(articles), sum(len(a.paragraphs) for a in articles), len(facts), unplaced)
+
+
+def build_corpus(seeds_dir: Path, corpus_dir: Path, steps: Steps = silent) -> BuildReport:
+    """seeds/ → corpus/, deterministically; nothing is written unless every seed parses.
+
+    Each output is written to a temporary file and renamed into place, so a failed
+    or interrupted build leaves the previous corpus intact.
+    """
+    outputs, report = corpus_files(seeds_dir, corpus_dir, steps)
     corpus_dir.mkdir(parents=True, exist_ok=True)
     for name, text in outputs.items():
         tmp = corpus_dir / f".{name}.tmp"
         tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, corpus_dir / name)
-    return BuildReport(len(articles), sum(len(a.paragraphs) for a in articles), len(facts), unplaced)
+    return report
 
 
 @dataclass

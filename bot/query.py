@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 
 from bot.lexicon import Lexicon, QuestionWords
 from bot.parks import Park, Registry
-from bot.text import normalize_query
+from bot.text import MAX_QUESTION, normalize_query  # MAX_QUESTION: the adapters cut with text.asked and say so
 
-MAX_QUESTION = 500  # characters of a question that are read; the adapters say so when they cut
 _HAS_WORDS = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]")
 _CJK_WORD = re.compile(r"^[\u4e00-\u9fff]+$")
 

@@ -7,9 +7,17 @@ into words, so the two always say the same thing.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bot.answer import Answer
+from bot.ingest import SeedError
 from bot.parks import Park, Resolution
 from bot.stats import Fact, Overview
+from bot.text import Asked
+
+if TYPE_CHECKING:  # only for annotations: render must not load the settings or the doctor
+    from bot.doctor import CorpusInfo
+    from bot.settings import Settings
 
 FACT_EXCERPT_MAX = 60  # the words around a figure in a list of figures
 QUOTE_MAX = 60  # a question quoted back in a "not found" reply
@@ -239,3 +247,180 @@ def report_text(report: dict) -> str:
 
 def csv_written(rows: int, path: str) -> str:
     return f"已写入 {rows} 行 → {path}"
+
+
+# -- the command line: long messages, the build, start-up, doctor --------------------------------
+
+GOODBYE = "再见。"
+
+
+def long_question(asked: Asked) -> str:
+    """The note above the answer to a message longer than the engine searches: what was searched instead."""
+    if asked.kept == "last_question":
+        return f"问题太长（{asked.length} 字），我只按最后一句「{quoted(asked.text)}」查找。"
+    return f"问题太长（{asked.length} 字），我只按前 {len(asked.text)} 字查找。"
+
+
+def corpus_missing(filename: str | None) -> str:
+    return f"找不到语料文件 {filename}。请先运行：python -m bot build"
+
+
+def build_step(step: str) -> str:
+    return {"seeds": "读取 seeds/", "facts": "提取统计数据"}.get(step, step)
+
+
+def built(articles: int, paragraphs: int, facts: int, corpus_dir: object) -> str:
+    return f"已构建：{articles} 篇文章，{paragraphs} 段，{facts} 条数据 → {corpus_dir}"
+
+
+def no_registry(filename: str | None) -> str:
+    return f"构建失败：找不到 {filename}（园区登记表，构建时用它给文章归属园区）。请从仓库恢复它；corpus/ 未改动。"
+
+
+def seed_error(err: SeedError) -> str:
+    """A seed the build cannot read, in one sentence with the fix; corpus/ is left as it was."""
+    name, kept = err.path.name, "corpus/ 未改动。"
+    if err.problem == "none":
+        return f"构建失败：{err.path} 中没有文章文件。请把文章页的文本文件放进去；{kept}"
+    if err.problem == "empty":
+        return f"构建失败：{name} 是空文件。请放入文章文本或删除它；{kept}"
+    if err.problem == "binary":
+        return f"构建失败：{name} 是二进制文件，不是文本。seeds/ 里只放 UTF-8 文本文件；{kept}"
+    source = err.encoding or "原编码"
+    guess = f"，看起来是 {err.encoding} 编码" if err.encoding else ""
+    return (f"构建失败：{name} 不是 UTF-8 文本（第 {err.byte} 字节起）{guess}。转换后再构建："
+            f"iconv -f {source} -t UTF-8 {err.path} > {name}.utf8 && mv {name}.utf8 {err.path}；{kept}")
+
+
+def no_batch_file(path: str) -> str:
+    return f"找不到问题文件 {path}。--batch 文件：每行一个问题；用 - 表示从标准输入读取。"
+
+
+# `make run`: where things are.
+SECRET_SET = "（已设置）"
+MODES = {"console": "本地对话（未配置 TELEGRAM_BOT_TOKEN）", "polling": "Telegram 长轮询",
+         "webhook": "Telegram webhook"}
+
+
+def where(settings: Settings, mode: str, info: CorpusInfo | None, changed: dict[str, str],
+          env_file: object | None) -> list[str]:
+    """The lines `make run` starts with: corpus and version, mode, settings that differ from the defaults."""
+    if info is None:
+        corpus = f"语料：{settings.corpus_dir}（尚未构建：python -m bot build）"
+    else:
+        corpus = (f"语料：{settings.corpus_dir}（{info.articles} 篇文章，{info.paragraphs} 段，"
+                  f"{info.parks} 个园区；版本 {info.version}）")
+    how = MODES[mode]
+    if mode == "polling":
+        how += f"，Bot API {settings.telegram_api_base_url}"
+    elif mode == "webhook":
+        how += f"，监听 {settings.telegram_webhook_listen}:{settings.telegram_webhook_port}"
+    source = f"（环境变量和 {env_file}）" if env_file else "（环境变量；没有 .env）"
+    values = "、".join(f"{k}={v}" for k, v in changed.items())
+    changes = f"与默认不同的设置{source}：{values}" if changed else f"设置：全部为默认值{source}"
+    return [corpus, f"模式：{how}", changes]
+
+
+# `python -m bot doctor`: one line per check.
+FIX_PYTHON = "请用 Python 3.11 或更新版本（make run 会用 python3 建立 .venv）"
+FIX_SETUP = "运行 make setup（或 .venv/bin/pip install -e .），再用 .venv/bin/python -m bot doctor"
+FIX_SETTINGS = "改正 .env 或环境变量中的这一项（说明见 .env.example）"
+FIX_LOG_LEVEL = "LOG_LEVEL 可用 DEBUG、INFO、WARNING、ERROR"
+FIX_BUILD = "运行 python -m bot build"
+FIX_SEEDS = "按上面的提示修正 seeds/ 中的文件，再运行 python -m bot build"
+FIX_TOKEN = "从 @BotFather 复制 token，写入 .env 的 TELEGRAM_BOT_TOKEN=（cp .env.example .env）"
+FIX_NETWORK = "检查网络和代理；自建 Bot API 服务器请检查 TELEGRAM_API_BASE_URL"
+FIX_WEBHOOK = "TELEGRAM_WEBHOOK_URL 应是 Telegram 能访问的 https:// 地址；不用 webhook 就留空（长轮询）"
+FIX_NO_TOKEN = "没有 token 时 make run 打开本地对话"
+DOCTOR_TOKEN_OK = "TELEGRAM_BOT_TOKEN 格式正确"
+
+
+def doctor_line(ok: bool, text: str, fix: str = "") -> str:
+    return f"{'✔' if ok else '✘'} {text}" + (f" —— {fix}" if fix and not ok else "")
+
+
+def doctor_python(version: str, executable: str, ok: bool) -> str:
+    return f"Python {version}（{executable}）" + ("" if ok else "：需要 3.11 或更新版本")
+
+
+def doctor_not_installed(executable: str) -> str:
+    return f"项目没有安装到这个 Python（{executable}）"
+
+
+def doctor_missing_packages(names: list[str]) -> str:
+    return "缺少依赖：" + "、".join(names)
+
+
+def doctor_packages(count: int) -> str:
+    return f"依赖已安装（{count} 个）"
+
+
+def doctor_bad_settings(problem: str) -> str:
+    return f"配置有误：{problem}"
+
+
+def doctor_settings(env_file: object | None) -> str:
+    return f"配置已读取：环境变量和 {env_file}" if env_file else "配置已读取：只有环境变量（当前目录没有 .env）"
+
+
+def doctor_log_level(level: str, ok: bool) -> str:
+    return f"日志级别 {level}" if ok else f"LOG_LEVEL 无效：{level!r}"
+
+
+def doctor_no_corpus(filename: str | None) -> str:
+    return f"找不到语料文件 {filename}"
+
+
+def doctor_bad_corpus(corpus_dir: object, detail: str) -> str:
+    return f"语料文件无法读取（{corpus_dir}）：{detail}"
+
+
+def doctor_corpus(corpus_dir: object, info: CorpusInfo) -> str:
+    return (f"语料 {corpus_dir}：{info.articles} 篇文章，{info.paragraphs} 段，{info.parks} 个园区"
+            f"（版本 {info.version}；索引在启动时建立）")
+
+
+def doctor_corpus_current(seeds_dir: object) -> str:
+    return f"语料与 {seeds_dir} 一致"
+
+
+def doctor_corpus_stale(files: list[str]) -> str:
+    return "语料不是最新：重新构建会改变 " + "、".join(files) + "（serve 仍会用旧语料）"
+
+
+def doctor_token_rejected(base: str) -> str:
+    return f"Telegram 不接受这个 TELEGRAM_BOT_TOKEN（401 Unauthorized，{base}）"
+
+
+def doctor_unreachable(base: str, detail: str) -> str:
+    return f"连不上 Bot API（{base}）：{detail}。没有网络，或地址不对"
+
+
+def doctor_api_error(base: str, detail: str) -> str:
+    return f"Bot API 出错（{base}）：{detail}"
+
+
+def doctor_api(username: str, base: str) -> str:
+    return f"Bot API 可用：@{username}（{base}）"
+
+
+def doctor_polling(webhook_registered: bool) -> str:
+    note = "；Telegram 上还登记着 webhook，serve 启动时会删除它" if webhook_registered else ""
+    return f"长轮询模式（未设置 TELEGRAM_WEBHOOK_URL）{note}"
+
+
+def doctor_webhook(url: str, listen: str, port: int, registered_same: bool) -> str:
+    note = "" if registered_same else "；Telegram 上登记的是另一个地址，serve 启动时会更新"
+    return f"webhook 模式：{url}，监听 {listen}:{port}{note}"
+
+
+def doctor_webhook_bad_url(url: str) -> str:
+    return f"TELEGRAM_WEBHOOK_URL 不是有效的网址：{url}"
+
+
+def doctor_webhook_not_https(url: str) -> str:
+    return f"Telegram 只向 https:// 地址推送 webhook：{url}"
+
+
+def doctor_webhook_bad_port(port: int) -> str:
+    return f"TELEGRAM_WEBHOOK_PORT 无效：{port}"

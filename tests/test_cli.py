@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -129,3 +130,81 @@ def test_malformed_setting_is_one_line_naming_the_variable(monkeypatch, capsys):
     stderr = capsys.readouterr().err
     assert code == 2
     assert "TOP_K" in stderr and len(stderr.strip().splitlines()) == 1
+
+
+PASTE = "兰州新区坚持党建引领，推动产业发展，各项工作取得新进展。" * 30 + "兰州高新区有多少家高新技术企业？"
+
+
+def test_a_long_paste_is_answered_by_its_closing_question_with_the_telegram_note(engine):
+    reply, = chat_replies(engine, [PASTE])
+    assert reply.startswith(f"问题太长（{len(PASTE)} 字），我只按最后一句「兰州高新区有多少家高新技术企业？」查找。\n1. ")
+    assert "高新技术企业605家" in reply
+
+
+def test_ask_json_carries_the_long_paste_note():
+    data = json.loads(run(["ask", PASTE, "--json"])[1])
+    assert data["found"] and data["note"].startswith("问题太长")
+
+
+def test_ask_batch_reads_a_file_of_questions(tmp_path):
+    questions = tmp_path / "questions.txt"
+    questions.write_text("兰州高新区有多少家高新技术企业\n明天会下雨吗\n", encoding="utf-8")
+    code, out = run(["ask", "--batch", str(questions)])
+    assert code == 0 and [json.loads(line)["found"] for line in out.splitlines()] == [True, False]
+
+
+def test_ask_batch_with_a_missing_file_is_a_usage_error(tmp_path, capsys):
+    code, out = run(["ask", "--batch", str(tmp_path / "missing.txt")])
+    assert code == 2 and out == "" and "missing.txt" in capsys.readouterr().err
+
+
+def test_control_characters_and_undecodable_bytes_never_reach_the_answer():
+    code, out = run(["ask", "--batch", "-"], "\x01\x02明天\ufffd\ufffd会下雨吗\x1b[D\n")
+    data = json.loads(out)
+    assert data["query"] == "明天会下雨吗"
+    assert not any(ch in data["message"] for ch in "\x01\x02\x1b\ufffd")
+
+
+def test_park_json_gives_the_overview_headline_figures_like_park(engine):
+    code, out = run(["park", "兰州高新区", "--json"])
+    data = json.loads(out)
+    overview = engine.overview("兰州高新区")
+    assert code == 0 and data["status"] == "ok" and data["park"]["name"] == "兰州高新区"  # fields kept
+    assert [(f["label"], f["value"]) for f in data["headline"]] == [(f.label, f.value) for f in overview.headline]
+    assert data["headline"] and data["facts_total"] == len(overview.facts)
+
+
+@pytest.mark.parametrize("command", ["ask", "build", "chat", "serve", "run", "doctor", "report", "parks", "park", "stats"])
+def test_each_subcommand_help_shows_an_example(command, capsys):
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    help_text = capsys.readouterr().out
+    assert f"例如：\n  python -m bot {command}" in help_text or f"python -m bot {command}" in help_text.split("例如：")[1]
+
+
+def test_a_gbk_seed_stops_the_build_with_one_chinese_line_and_the_iconv_fix(tmp_path, monkeypatch, capsys):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "zz_gbk.txt").write_bytes("兰州高新区党建工作".encode("gbk"))
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "parks.toml").write_bytes((ROOT / "corpus" / "parks.toml").read_bytes())
+    monkeypatch.setenv("SEEDS_DIR", str(seeds))
+    monkeypatch.setenv("CORPUS_DIR", str(tmp_path / "corpus"))
+    code, _ = run(["build"])
+    err = capsys.readouterr().err.strip()
+    assert code == 1 and len(err.splitlines()) == 1
+    assert "zz_gbk.txt" in err and "GBK" in err and "iconv -f GBK -t UTF-8" in err
+    assert not re.search(r"[A-Za-z]{4,}", err.replace("iconv", "").replace("utf8", "").replace("zz_gbk", "")
+                         .replace("seeds", "").replace("corpus", "").replace(str(tmp_path), ""))
+
+
+def test_build_progress_is_plain_lines_when_not_on_a_terminal(tmp_path, monkeypatch, capsys):
+    import shutil
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(ROOT / "corpus", corpus)
+    monkeypatch.setenv("CORPUS_DIR", str(corpus))
+    assert run(["build"])[0] == 0
+    progress = capsys.readouterr().err.splitlines()
+    assert progress[-1] == "提取统计数据 11/11" and "读取 seeds/ 5/5" in progress
+    assert all(re.fullmatch(r"(读取 seeds/|提取统计数据) \d+/\d+", line) for line in progress)

@@ -151,3 +151,12 @@ async def test_more_results_past_the_last_page_shows_the_last_page(bot, fake, al
     last = await alice.next_reply()
     assert last.edited and last.text.startswith("7. ")
     assert "更多结果" not in last.buttons and "上一页" in last.buttons
+
+
+PASTE = "兰州新区坚持党建引领，推动产业发展，各项工作取得新进展。" * 30 + QUESTION  # about 900 characters
+
+
+async def test_a_long_paste_is_answered_by_its_closing_question_with_a_note_saying_so(bot, alice):
+    reply = await alice.says(PASTE)
+    assert reply.text.startswith(f"问题太长（{len(PASTE)} 字），我只按最后一句「{QUESTION}」查找。")
+    assert "高新技术企业605家" in reply.text

@@ -39,11 +39,11 @@ from telegram.ext import (
 
 from bot.answer import Answer
 from bot.engine import Engine
-from bot.query import MAX_QUESTION
 from bot.settings import Settings
 from bot.telegram import feedback, views
 from bot.telegram.context import Context
 from bot.telegram.delivery import edit, send
+from bot.text import asked
 
 log = logging.getLogger(__name__)
 Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]
@@ -130,14 +130,12 @@ def _remember(context: Context, answer: Answer) -> str:
     return context.chat_data.remember(answer) if context.chat_data is not None else ""
 
 
-async def answer_question(update: Update, context: Context, question: str) -> None:
-    note = ""
-    if len(question) > MAX_QUESTION:
-        note = f"<i>问题太长（{len(question)} 字），我只按前 {MAX_QUESTION} 字查找。</i>\n\n"
-        question = question[:MAX_QUESTION]
+async def answer_question(update: Update, context: Context, message: str) -> None:
+    question = asked(message)  # as in the console: a long paste is asked by its closing question, with a note
+    note = views.long_question_note(question)
     started = time.perf_counter()
     top_k = _settings(context).top_k
-    answer = _engine(context).ask(question, top_k * PAGES)
+    answer = _engine(context).ask(question.text, top_k * PAGES)
     sid = _remember(context, answer) if answer.found else ""
     text, keyboard = views.answer_view(answer, sid, 0, top_k)
     qid = feedback.record(update, context, answer, started)
@@ -321,7 +319,7 @@ async def stale_button(update: Update, context: Context) -> None:
 
 @limited
 async def inline_query(update: Update, context: Context) -> None:
-    question = _inline(update).query.strip()[:MAX_QUESTION]
+    question = asked(_inline(update).query).text
     if not question:
         await _inline(update).answer([], cache_time=0)
         return

@@ -25,6 +25,7 @@ from bot.engine import Engine
 from bot.parks import Resolution
 from bot.stats import Fact, Overview
 from bot.store import REASONS
+from bot.text import Asked
 
 View = tuple[str, InlineKeyboardMarkup | None]
 MAX_MESSAGE = MessageLimit.MAX_TEXT_LENGTH
@@ -60,6 +61,11 @@ SLOW_DOWN = "你发得太快了，请稍等一分钟再问。"
 
 def esc(text: str) -> str:
     return html.escape(text, quote=False)
+
+
+def long_question_note(question: Asked) -> str:
+    """Above the answer, in italics, when a message was too long to search whole (bot.render says what was searched)."""
+    return "" if question.kept == "all" else f"<i>{esc(render.long_question(question))}</i>\n\n"
 
 
 def button(label: str, *parts: object) -> InlineKeyboardButton:
