@@ -85,7 +85,7 @@ def _without_path(url: str) -> str:
 
 def env_file() -> Path | None:
     """The .env Settings reads: the one in the current directory, if there is one."""
-    path = Path(Settings.model_config.get("env_file") or ".env")
+    path = Path(".env")  # Settings' env_file, relative to the current directory
     return path.resolve() if path.is_file() else None
 
 
