@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import chat_replies, main
+from bot.cli import EXAMPLES, chat_replies, main
 from bot.engine import Engine
 
 from .conftest import CORPUS, ROOT
@@ -175,7 +175,7 @@ def test_park_json_gives_the_overview_headline_figures_like_park(engine):
     assert data["headline"] and data["facts_total"] == len(overview.facts)
 
 
-@pytest.mark.parametrize("command", ["ask", "build", "chat", "serve", "run", "doctor", "report", "parks", "park", "stats"])
+@pytest.mark.parametrize("command", [*EXAMPLES])
 def test_each_subcommand_help_shows_an_example(command, capsys):
     with pytest.raises(SystemExit):
         main([command, "--help"])
