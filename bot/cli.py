@@ -94,8 +94,8 @@ def cmd_build(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     except SeedError as err:
         print(render.seed_error(err), file=sys.stderr)
         return EXIT_ERROR
-    except FileNotFoundError as err:  # corpus/parks.toml, the registry the build attributes articles with
-        print(render.no_registry(err.filename), file=sys.stderr)
+    except FileNotFoundError as err:  # a hand-kept file of corpus/: parks.toml, the word lists
+        print(render.no_data_file(err.filename), file=sys.stderr)
         return EXIT_ERROR
     _engine(settings)  # builds and saves the search index now rather than at the next start
     out.write(render.built(report.articles, report.paragraphs, report.facts, settings.corpus_dir) + "\n")

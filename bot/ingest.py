@@ -358,7 +358,8 @@ def corpus_files(seeds_dir: Path, corpus_dir: Path, steps: Steps = silent) -> tu
     registry = parks.Registry.from_toml(corpus_dir / parks.REGISTRY_FILE, lexicon.tokenizer)
     articles, unplaced = read_articles(seeds_dir, registry, steps)
     # Figures are extracted article by article (each article's names are its own), so progress can be shown.
-    facts = [f for article in steps(articles, "facts") for f in stats.extract_facts([article], registry, lexicon.vocabulary)]
+    facts = [f for article in steps(articles, "facts")
+             for f in stats.extract_facts([article], registry, lexicon.vocabulary)]
     outputs = {
         ARTICLES_FILE: _dump([a.to_dict() for a in articles]),
         parks.BUILT_FILE: _dump([p.to_dict() for p in registry.parks]),

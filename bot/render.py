@@ -273,8 +273,8 @@ def built(articles: int, paragraphs: int, facts: int, corpus_dir: object) -> str
     return f"已构建：{articles} 篇文章，{paragraphs} 段，{facts} 条数据 → {corpus_dir}"
 
 
-def no_registry(filename: str | None) -> str:
-    return f"构建失败：找不到 {filename}（园区登记表，构建时用它给文章归属园区）。请从仓库恢复它；corpus/ 未改动。"
+def no_data_file(filename: str | None) -> str:
+    return f"构建失败：找不到 {filename}。它是 corpus/ 中手工维护的数据文件，请从仓库恢复它；corpus/ 未改动。"
 
 
 def seed_error(err: SeedError) -> str:

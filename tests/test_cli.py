@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -115,7 +116,6 @@ def test_missing_corpus_is_one_clear_line(tmp_path, monkeypatch, capsys):
 
 
 def test_build_reports_what_it_built(tmp_path, monkeypatch):
-    import shutil
 
     corpus = tmp_path / "corpus"
     shutil.copytree(ROOT / "corpus", corpus)
@@ -187,8 +187,7 @@ def test_a_gbk_seed_stops_the_build_with_one_chinese_line_and_the_iconv_fix(tmp_
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     (seeds / "zz_gbk.txt").write_bytes("兰州高新区党建工作".encode("gbk"))
-    (tmp_path / "corpus").mkdir()
-    (tmp_path / "corpus" / "parks.toml").write_bytes((ROOT / "corpus" / "parks.toml").read_bytes())
+    shutil.copytree(ROOT / "corpus", tmp_path / "corpus", ignore=shutil.ignore_patterns("*.json"))
     monkeypatch.setenv("SEEDS_DIR", str(seeds))
     monkeypatch.setenv("CORPUS_DIR", str(tmp_path / "corpus"))
     code, _ = run(["build"])
@@ -200,8 +199,6 @@ def test_a_gbk_seed_stops_the_build_with_one_chinese_line_and_the_iconv_fix(tmp_
 
 
 def test_build_progress_is_plain_lines_when_not_on_a_terminal(tmp_path, monkeypatch, capsys):
-    import shutil
-
     corpus = tmp_path / "corpus"
     shutil.copytree(ROOT / "corpus", corpus)
     monkeypatch.setenv("CORPUS_DIR", str(corpus))
