@@ -39,9 +39,12 @@ def bot_settings(fake: FakeBotApi, **overrides: Any) -> Settings:
 
 @asynccontextmanager
 async def running_bot(fake: FakeBotApi, engine: Engine, read_timeout: float = READ_TIMEOUT,
-                      **overrides: Any) -> AsyncIterator[Application]:
-    """The bot, started the way `Application.run_polling` starts it, stopped cleanly afterwards."""
+                      waits: list[float] | None = None, **overrides: Any) -> AsyncIterator[Application]:
+    """The bot, started the way `Application.run_polling` starts it, stopped cleanly afterwards; with `waits`,
+    its retries record their waits there from start-up on instead of sleeping them."""
     app = build_application(bot_settings(fake, **overrides), engine, read_timeout=read_timeout)
+    if waits is not None:
+        recorded_waits(app, waits)
     await app.initialize()
     await app.post_init(app)
     await app.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=ALLOWED_UPDATES)
@@ -54,9 +57,9 @@ async def running_bot(fake: FakeBotApi, engine: Engine, read_timeout: float = RE
         await app.shutdown()
 
 
-def recorded_waits(app: Application) -> list[float]:
+def recorded_waits(app: Application, waits: list[float] | None = None) -> list[float]:
     """The seconds the bot's retries wait from now on, recorded instead of slept, so a retry test takes no time."""
-    waits: list[float] = []
+    waits = [] if waits is None else waits
 
     async def sleep(seconds: float) -> None:
         waits.append(seconds)
