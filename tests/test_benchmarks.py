@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
 
 import pytest
 
 from benchmarks import retrieval, stats_recall
 from benchmarks.scoring import score
+from bot.stats import Fact
 
 from .conftest import ROOT
 
@@ -51,4 +53,19 @@ def test_stats_recall_without_the_shared_set_is_skipped_in_one_line(tmp_path, mo
     monkeypatch.setattr(sys, "argv", ["stats_recall.py"])
     assert stats_recall.main() == 0
     said = capsys.readouterr().out.strip().splitlines()
-    assert len(said) == 1 and "skipped" in said[0]
+    assert "skipped" in said[0] and not any("skipped" in line for line in said[1:])
+    assert json.loads(said[-1])["set"] == "stats_labels"  # the labelled set is part of the repository
+
+
+def test_the_label_set_scores_a_figure_by_the_reviewers_verdict():
+    row = {"park": "测试高新区", "article_id": "T-1", "paragraph": 1, "value": "5家", "statistic": True,
+           "label": "完成“党建入章”的企业", "before": {"shown": "企业", "ok": False},
+           "accept": ["完成“党建入章”的企业"], "reject": ["企业"]}
+    noise = {"park": "测试高新区", "article_id": "T-1", "paragraph": 1, "value": "50年", "statistic": False,
+             "before": {"shown": "党龄", "ok": False}, "accept": [], "reject": ["党龄"]}
+    fact = Fact("完成“党建入章”的企业", "5家", 5, "家", "", "推动5家企业完成“党建入章”。", "T-1", 1, "测试高新区",
+                text="5家")
+    scores = stats_recall.label_scores([row, noise], [fact], verbose=False)
+    assert scores["before"] == {"shown": 2, "value_precision": 0.5, "label_precision": 0.0, "recall": 1.0}
+    assert scores["after"] == {"shown": 1, "value_precision": 1.0, "label_precision": 1.0, "unjudged": 0,
+                               "recall": 1.0}
