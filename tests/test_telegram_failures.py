@@ -186,3 +186,17 @@ async def test_a_lost_answer_to_a_button_press_is_not_an_error(impatient_bot, fa
     assert edited.text.startswith("4. ")
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert bot_messages(fake, alice.chat["id"]) == [edited.text]
+
+
+UNREADABLE = {"message": {"message_id": 1, "date": 0, "chat": {"id": 1001}, "text": "秘密内容"}}  # chat lacks `type`
+
+
+async def test_an_update_the_library_cannot_read_is_skipped_and_the_next_question_answered(bot, fake, alice, caplog):
+    with caplog.at_level(logging.DEBUG):
+        poison = fake.push(UNREADABLE)
+        reply = await asyncio.wait_for(alice.says(QUESTION), 5)
+    assert "605家" in reply.text
+    skipped = [r.getMessage() for r in caplog.records if "cannot be read" in r.getMessage()]
+    assert skipped == [f"update {poison['update_id']} cannot be read by python-telegram-bot (TypeError); skipped"]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(fake.calls_to("getUpdates")) < 20  # polling moved on instead of asking for the same batch again

@@ -28,6 +28,7 @@ from bot.telegram.context import CONTEXT_TYPES
 from bot.telegram.delivery import RetryLimiter
 from bot.telegram.limits import RateLimit
 from bot.telegram.logs import RedactSecrets, configure_logging
+from bot.telegram.updates import UpdatesRequest
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +82,7 @@ def build_application(settings: Settings, engine: Engine, *, read_timeout: float
         .base_url(base_url)
         .base_file_url(re.sub(r"/bot$", "/file/bot", base_url))
         .request(request)
-        .get_updates_request(HTTPXRequest(read_timeout=read_timeout, connect_timeout=connect_timeout))
+        .get_updates_request(UpdatesRequest(read_timeout=read_timeout, connect_timeout=connect_timeout))
         .rate_limiter(RetryLimiter(settle=read_timeout))
         .context_types(CONTEXT_TYPES)
         .concurrent_updates(concurrent_updates)

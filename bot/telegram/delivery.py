@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 # "message is not modified", a repeated answer to a button "query is too old".
 NOT_REPEATABLE = frozenset({"sendmessage", "sendphoto", "senddocument", "copymessage", "forwardmessage"})
 ALREADY_ANSWERED = ("query is too old", "query id is invalid")
-RESENDS = 2  # sendMessage attempts after one that may have arrived and, checked, had not
+RESENDS = 4  # sendMessage attempts after one that may have arrived and, checked, had not
 PROBES = 20  # message ids looked at after the last known one when checking whether a message arrived
 
 
@@ -228,11 +228,13 @@ async def _send_once(bot: Bot, ledger: ChatLedger | None, settle: float, chunk: 
             if unsent(err):
                 raise
             log.warning("sendMessage got no answer (%s); checking whether it arrived", describe(err))
-            if ledger is None or attempt == RESENDS:
-                return None  # nothing to check with, or out of attempts: one lost reply rather than two
+            if ledger is None:
+                return None  # nothing to check with: one lost reply rather than two
             await asyncio.sleep(settle)
             if await arrived(bot, ledger, chat_id, keyboard):
                 return None
+            if attempt == RESENDS:
+                raise  # it certainly did not arrive: the caller apologises
             log.warning("the message had not arrived; sending it again")
         else:
             if ledger is not None:
