@@ -13,8 +13,10 @@ import asyncio
 import hashlib
 import importlib.metadata
 import json
+import logging
 import re
 import sys
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -168,12 +170,43 @@ def _corpus(settings: Settings) -> list[Check]:
     except (OSError, ValueError) as err:
         return [Check(False, render.doctor_bad_corpus(settings.corpus_dir, str(err)), render.FIX_BUILD)]
     present = Check(True, render.doctor_corpus(settings.corpus_dir, info))
+    index = _index(settings.corpus_dir)
+    if not index.ok:
+        return [present, index]
     stale = _stale_files(settings.seeds_dir, settings.corpus_dir, *_stamp(settings.seeds_dir, settings.corpus_dir))
     if stale is None:
-        return [present, Check(True, render.doctor_corpus_current(settings.seeds_dir))]
+        return [present, index, Check(True, render.doctor_corpus_current(settings.seeds_dir))]
     if isinstance(stale, str):
-        return [present, Check(False, stale, render.FIX_SEEDS, stops_serve=False)]
-    return [present, Check(False, render.doctor_corpus_stale(stale), render.FIX_BUILD, stops_serve=False)]
+        return [present, index, Check(False, stale, render.FIX_SEEDS, stops_serve=False)]
+    return [present, index, Check(False, render.doctor_corpus_stale(stale), render.FIX_BUILD, stops_serve=False)]
+
+
+class _Warnings(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _index(corpus_dir: Path) -> Check:
+    """The engine loads as `serve` loads it; the saved search index is used, or built and saved now (said so)."""
+    from bot.engine import INDEX_DIR, Engine
+
+    warnings = _Warnings()
+    logger = logging.getLogger("bot.index")
+    logger.addHandler(warnings)
+    started = time.perf_counter()
+    try:
+        engine = Engine.load(corpus_dir)
+    except Exception as err:  # noqa: BLE001 - whatever stops the engine loading stops serve: one line, not a traceback
+        return Check(False, render.doctor_no_index(f"{type(err).__name__}: {err}"), render.FIX_BUILD)
+    finally:
+        logger.removeHandler(warnings)
+    built = any("building" in m or "unreadable" in m for m in warnings.messages)
+    return Check(True, render.doctor_index(corpus_dir / INDEX_DIR, len(engine.docs), built,
+                                           time.perf_counter() - started))
 
 
 def _stamp(seeds_dir: Path, corpus_dir: Path) -> tuple[tuple[str, int, int], ...]:

@@ -377,7 +377,16 @@ def doctor_bad_corpus(corpus_dir: object, detail: str) -> str:
 
 def doctor_corpus(corpus_dir: object, info: CorpusInfo) -> str:
     return (f"语料 {corpus_dir}：{info.articles} 篇文章，{info.paragraphs} 段，{info.parks} 个园区"
-            f"（版本 {info.version}；索引在启动时建立）")
+            f"（版本 {info.version}）")
+
+
+def doctor_index(where: object, paragraphs: int, built: bool, seconds: float) -> str:
+    how = "刚刚建立并保存" if built else "已保存，直接加载"
+    return f"搜索索引 {where}：{paragraphs} 段，{how}（{seconds:.1f} 秒）"
+
+
+def doctor_no_index(detail: str) -> str:
+    return f"引擎无法加载语料和索引：{detail}"
 
 
 def doctor_corpus_current(seeds_dir: object) -> str:
