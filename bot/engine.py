@@ -9,7 +9,7 @@ nothing about how the answer is shown.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,20 +88,24 @@ class Engine:
 
     def _indexes(self, store_dir: Path | None) -> tuple[BM25Index, BM25Index]:
         """The word and character-pair indexes: loaded if saved from this text and lexicon, else built and saved."""
-        texts = [self._doc_text(d) for d in self.docs]
         k1, b, okapi = self.options.k1, self.options.b, not self.options.lucene_idf
         if self.options.reference_index or okapi:
-            return (RankBM25Index([self.tokenize(t) for t in texts], k1, b, okapi=okapi),
-                    RankBM25Index([bigrams(t) for t in texts], k1, b))
-        key = {"format": INDEX_FORMAT, "corpus": texts_hash(texts), "lexicon": self.lexicon.fingerprint,
+            listed = [self._doc_text(d) for d in self.docs]
+            return (RankBM25Index([self.tokenize(t) for t in listed], k1, b, okapi=okapi),
+                    RankBM25Index([bigrams(t) for t in listed], k1, b))
+
+        def texts() -> Iterator[str]:  # made as needed: a million paragraphs' texts are not kept
+            return (self._doc_text(d) for d in self.docs)
+
+        key = {"format": INDEX_FORMAT, "corpus": texts_hash(texts()), "lexicon": self.lexicon.fingerprint,
                "cutter": self.tokenize.version, "k1": k1, "b": b}
-        store = IndexStore(store_dir) if store_dir else None
-        indexes = store.load(key, ("words", "pairs")) if store else None
-        if indexes is None:
-            indexes = {"words": SparseIndex.build((self.tokenize(t) for t in texts), k1, b, meta=key),
-                       "pairs": SparseIndex.build((bigrams(t) for t in texts), k1, b, meta=key)}
-            if store:
-                store.save(key, indexes)
+        builders = {"words": lambda: SparseIndex.build((self.tokenize(t) for t in texts()), k1, b, meta=key),
+                    "pairs": lambda: SparseIndex.build((bigrams(t) for t in texts()), k1, b, meta=key)}
+        if store_dir is None:
+            indexes = {part: build() for part, build in builders.items()}
+        else:
+            store = IndexStore(store_dir)
+            indexes = store.load(key, tuple(builders)) or store.build(key, builders)
         return indexes["words"], indexes["pairs"]
 
     # -- looking things up -------------------------------------------------

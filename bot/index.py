@@ -23,7 +23,7 @@ import re
 import shutil
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, Self
@@ -147,6 +147,7 @@ class RankBM25Index:
 
 
 _ARRAYS = ("idf", "indptr", "docs", "weights")
+_SLICE = 1 << 22
 
 
 class SparseIndex:
@@ -177,22 +178,27 @@ class SparseIndex:
             tfs.extend(counts.values())
             lengths.append(len(tokens))
             distinct.append(len(counts))
-        n_docs = len(lengths)
+        n_docs, nnz = len(lengths), len(terms)
         term = np.frombuffer(terms, dtype=np.int32)
-        tf = np.frombuffer(tfs, dtype=np.int32).astype(np.float64)
-        doc_len = np.frombuffer(lengths, dtype=np.int64)
-        doc = np.repeat(np.arange(n_docs, dtype=np.int32), np.frombuffer(distinct, dtype=np.int32))
-        order = np.argsort(term, kind="stable")  # by term; documents stay ascending within a term
         df = np.bincount(term, minlength=len(ids))
         indptr = np.zeros(len(ids) + 1, dtype=np.int64)
         np.cumsum(df, out=indptr[1:])
         idf = lucene_idf(n_docs, df.astype(np.float64))
+        order = np.argsort(term, kind="stable")  # by term; documents stay ascending within a term
+        del term, terms
+        doc = np.repeat(np.arange(n_docs, dtype=np.int32), np.frombuffer(distinct, dtype=np.int32))[order]
+        tf = np.frombuffer(tfs, dtype=np.int32)[order]
+        del order, tfs
+        term = np.repeat(np.arange(len(ids), dtype=np.int32), df)
+        doc_len = np.frombuffer(lengths, dtype=np.int64)
         avgdl = int(doc_len.sum()) / max(n_docs, 1)
-        tf, doc, term = tf[order], doc[order], term[order]
-        # The same expression, in the same order, as rank-bm25's get_scores.
-        weights = idf[term] * (tf * (k1 + 1) / (tf + k1 * (1 - b + b * doc_len[doc] / avgdl)))
-        vocab = list(ids)
-        return cls(vocab, idf, indptr, doc, weights, {**(meta or {}), "k1": k1, "b": b, "docs": n_docs})
+        # The same expression, in the same order, as rank-bm25's get_scores (in slices, to bound memory).
+        norm = k1 * (1 - b + b * doc_len / avgdl)
+        weights = np.empty(nnz)
+        for s in range(0, nnz, _SLICE):
+            f = tf[s:s + _SLICE].astype(np.float64)
+            weights[s:s + _SLICE] = idf[term[s:s + _SLICE]] * (f * (k1 + 1) / (f + norm[doc[s:s + _SLICE]]))
+        return cls(list(ids), idf, indptr, doc, weights, {**(meta or {}), "k1": k1, "b": b, "docs": n_docs})
 
     @property
     def size(self) -> int:
@@ -328,14 +334,21 @@ class IndexStore:
             log.warning("search index in %s is unreadable (%s): rebuilding it", where, err)
             return None
 
-    def save(self, key: dict[str, Any], indexes: dict[str, SparseIndex]) -> Path | None:
+    def build(self, key: dict[str, Any], builders: dict[str, Callable[[], SparseIndex]]) -> dict[str, SparseIndex]:
+        """Build and save each part in turn, then load them all memory-mapped: one part in memory at a time."""
+        saved = self.save(key, builders)
+        if saved is None:
+            return {part: build() for part, build in builders.items()}
+        return {part: SparseIndex.load(saved / part) for part in builders}
+
+    def save(self, key: dict[str, Any], builders: dict[str, Callable[[], SparseIndex]]) -> Path | None:
         """Write, then rename into place; older indexes of another corpus are removed. None if not writable."""
         where = self.root / self.name(key)
         tmp = self.root / f".tmp-{os.getpid()}-{where.name}"
         try:
             shutil.rmtree(tmp, ignore_errors=True)
-            for part, index in indexes.items():
-                index.save(tmp / part)
+            for part, build in builders.items():
+                build().save(tmp / part)
             sizes = {str(p.relative_to(tmp)): p.stat().st_size for p in sorted(tmp.rglob("*")) if p.is_file()}
             (tmp / "meta.json").write_text(json.dumps({"key": key, "sizes": sizes}, ensure_ascii=False, indent=1),
                                            encoding="utf-8")
