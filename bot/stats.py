@@ -130,6 +130,11 @@ class Vocabulary:
     person_pronouns: list[str] = field(default_factory=list)
     speaker_roles: list[str] = field(default_factory=list)
     stock_words: list[str] = field(default_factory=list)
+    rank_verbs: list[str] = field(default_factory=list)
+    streaks: list[str] = field(default_factory=list)
+    count_verbs: list[str] = field(default_factory=list)
+    span_verbs: list[str] = field(default_factory=list)
+    scale_places: list[str] = field(default_factory=list)
     subset: list[str] = field(default_factory=list)
     change_from: list[str] = field(default_factory=list)
     change_to: list[str] = field(default_factory=list)
@@ -165,6 +170,8 @@ class Vocabulary:
                    local_units=_longest_first(words["local_units"]), local_follow=words["local_follow"],
                    park_wide=words["park_wide"], person_pronouns=words["person_pronouns"],
                    speaker_roles=_longest_first(words["speaker_roles"]), stock_words=words["stock_words"],
+                   rank_verbs=words["rank_verbs"], streaks=words["streaks"], count_verbs=words["count_verbs"],
+                   span_verbs=_longest_first(words["span_verbs"]), scale_places=words["scale_places"],
                    subset=words["subset"], change_from=words["change_from"],
                    change_to=_longest_first(words["change_to"]), periods=_longest_first(words["periods"]))
 
@@ -750,7 +757,71 @@ def _paragraph_facts(article, para, previous: str, names: _Names, v: Vocabulary)
         ))
         out[-1].subject = _subject(out[-1].label, v)
         out[-1].sources = [{"article_id": article.article_id, "paragraph": para.n, "sentence": out[-1].sentence}]
-    return _pairs(para.text, figures, out, v)
+    out = _pairs(para.text, figures, out, v)
+    for w in _word_figures(para.text, v, out):
+        k, sent = _sentence_of(_Figure(w.match, w.start, w.end), sentences, figures, dates)
+        fact = Fact(label=w.label, value=w.value, number=w.number, unit=w.unit, qualifier=w.qualifier,
+                    sentence=sent.text.strip(), article_id=article.article_id, paragraph=para.n, park=article.park,
+                    text=w.text, kind=w.kind,
+                    scope=_person(para.text, sent, sent.text[:w.start - sent.offset], v) or _local(para.text, sent, v),
+                    period=_period(sent.text[:w.start - sent.offset], "", v))
+        fact.subject = _subject(fact.label, v)
+        fact.sources = [{"article_id": article.article_id, "paragraph": para.n, "sentence": fact.sentence}]
+        out.append(fact)
+    return sorted(out, key=lambda f: para.text.find(f.text))
+
+
+@dataclass
+class _WordFigure:
+    """A figure written in Chinese numerals or as an ordinal (蝉联第一, 八连升, 三个, 半年, 万头)."""
+
+    match: re.Match
+    start: int
+    end: int
+    value: str
+    number: float
+    unit: str
+    kind: str
+    label: str
+    text: str
+    qualifier: str = ""
+
+
+_CN_NUM = "[一二两三四五六七八九十]+"
+
+
+def _word_figures(text: str, v: Vocabulary, facts: list[Fact]) -> list[_WordFigure]:
+    """Chinese numerals and ordinals where the words around them make a statistic; see stat_words.toml."""
+    out: list[_WordFigure] = []
+    for m in re.finditer(rf"({_alternatives(v.rank_verbs)})(第({_CN_NUM}))(?![\u4e00-\u9fff])", text):
+        titles = _BOOK_TITLE.findall(text[:m.start()])
+        name = re.sub(r"^\d{4}年度?", "", titles[-1].strip("《》")) if titles else ""
+        out.append(_WordFigure(m, m.start(2), m.end(), m.group(2), chinese_number(m.group(3)), "名", "rank",
+                               f"{name}排名" if name else "排名", m.group(), m.group(1)))
+    for m in re.finditer(rf"({_CN_NUM})({_alternatives(v.streaks)})", text):
+        ranked = [f for f in facts if f.kind == "rank" and text.find(f.text) < m.start()]
+        label = ranked[-1].label if ranked else "排名"
+        out.append(_WordFigure(m, m.start(), m.end(), m.group(), chinese_number(m.group(1)), m.group(2), "rank",
+                               label, m.group()))
+    verbs = _alternatives(v.group_verbs + v.count_verbs)
+    for m in re.finditer(rf"({verbs})([两三四五六七八九十]{{1,2}})([个家户名])(?!大)", text):
+        noun = label_after(text[m.end():m.end() + 20].split("，")[0], v, [])
+        if noun:
+            out.append(_WordFigure(m, m.start(2), m.end(), m.group(2) + m.group(3), chinese_number(m.group(2)),
+                                   m.group(3), v.units[m.group(3)], f"{m.group(1)}{noun}", m.group(2) + m.group(3)))
+    for m in re.finditer(rf"({_alternatives(v.span_verbs)})(半年|({_CN_NUM})(年|个月|天))", text):
+        number = 0.5 if m.group(2) == "半年" else float(chinese_number(m.group(3)))
+        before = label_before(text[:m.start()].rsplit("，", 1)[-1], v, [])
+        verb = m.group(1).removesuffix("了")
+        out.append(_WordFigure(m, m.start(2), m.end(), m.group(2), number, m.group(4) or "年", "time",
+                               f"{before}{verb}" if before else verb, m.group(2)))
+    for m in re.finditer(rf"(?<![一二两三四五六七八九十百千万数几近超\d])([十百千万])([头亩只])(?=[^，。；]{{0,10}}?"
+                         rf"(?:{_alternatives(v.scale_places)}))", text):
+        place = re.match(rf"[^，。；]{{0,10}}?(?:{_alternatives(v.scale_places)})", text[m.end():])
+        assert place is not None
+        out.append(_WordFigure(m, m.start(), m.end(), m.group(), chinese_number(m.group(1)), m.group(2), "count",
+                               f"{place.group()}规模", m.group()))
+    return out
 
 
 def _clause_before(sent: _Sentence, fig: _Figure) -> str:
@@ -780,9 +851,8 @@ def _scope(text: str, sent: _Sentence, fig: _Figure, clause: str, earlier: list[
     if (last is not None and last.kind == "people" and _kind(fig.match, v) == "percent"
             and sent.text[:fig.match.start() - sent.offset].rstrip().endswith(f"{last.text}，{clause.strip()}")):
         return f"{last.label}中"  # 「发展党员54名，企业管理层、技术骨干占比超80%」
-    if clause.lstrip().split("，")[-1].lstrip("目前已还").startswith(tuple(v.person_pronouns)):
-        names = re.findall(r"(?:[\u4e00-\u9fff]+/nr )+", " ".join(f"{w}/{f}" for w, f in _tokens(text[:sent.offset])))
-        return re.sub(r"/nr ", "", names[-1]) if names else ""
+    if person := _person(text, sent, clause, v):
+        return person
     if not company and sent.text.lstrip().startswith("“") and (speaker := _speaker_unit(following, v)):
         unit = re.findall(rf"([^的，。；在“”]{{0,6}}{re.escape(speaker)})", previous + text[:sent.offset])
         return unit[-1] if unit else speaker
@@ -794,6 +864,14 @@ def _scope(text: str, sent: _Sentence, fig: _Figure, clause: str, earlier: list[
     topic = re.match(rf"^[\u4e00-\u9fff]{{2,10}}?(?:{_alternatives(v.topic_suffixes)})"
                      rf"(?=(?:{_alternatives(v.topic_links)}))", sent.text.lstrip())
     return topic.group() if topic else ""
+
+
+def _person(text: str, sent: _Sentence, clause: str, v: Vocabulary) -> str:
+    """「目前，他已带动12户牧民」: the person named before whose figure it is (道吉才布旦)."""
+    if not clause.lstrip().split("，")[-1].lstrip("目前已还").startswith(tuple(v.person_pronouns)):
+        return ""
+    names = re.findall(r"(?:[\u4e00-\u9fff]+/nr )+", " ".join(f"{w}/{f}" for w, f in _tokens(text[:sent.offset])))
+    return re.sub(r"/nr ", "", names[-1]) if names else ""
 
 
 def _speaker_unit(after_quote: str, v: Vocabulary) -> str:

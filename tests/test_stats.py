@@ -94,7 +94,34 @@ def test_round_chinese_estimates_are_figures():
 
 
 def test_plain_chinese_numerals_are_words_not_figures():
-    assert facts_of("统筹三个村党支部，建设万头牦牛养殖基地，经过十多年发展。") == []
+    assert facts_of("实施四大行动，推出三大类服务，经过十多年发展，一次转场途中，"
+                    "两户牧民起了争执，全市第一个党委成立。") == []
+
+
+def test_a_chinese_count_after_a_verb_that_defines_the_group_is_a_figure():
+    fact = only("科才镇通过统筹三个村党支部“跨村联建”，整合资源。")
+    assert (fact.value, fact.number, fact.unit, fact.scope) == ("三个", 3, "个", "科才镇")
+
+
+def test_a_chinese_ordinal_after_a_rank_verb_is_a_rank():
+    fact = only("在《2024年度全国综合实力千强镇》榜单中，昆山高新区（玉山镇）蝉联第一……")
+    assert (fact.value, fact.text, fact.kind, fact.number, fact.label) == ("第一", "蝉联第一", "rank", 1,
+                                                                           "全国综合实力千强镇排名")
+
+
+def test_a_streak_of_rises_belongs_to_the_rank_before_it():
+    rank, streak = facts_of("在2024年国家高新区综合评价结果中位列第31名，实现“八连升”。")
+    assert (streak.value, streak.number, streak.label) == ("八连升", 8, rank.label)
+
+
+def test_a_span_something_was_shortened_by_is_a_figure():
+    fact = only("团队成功将出栏周期缩短了半年。")
+    assert (fact.value, fact.number, fact.unit, fact.label) == ("半年", 0.5, "年", "出栏周期缩短")
+
+
+def test_a_round_size_before_a_base_is_its_scale():
+    fact = only("科才镇以万头牦牛标准化养殖基地作为核心载体。")
+    assert (fact.value, fact.number, fact.label) == ("万头", 10_000, "牦牛标准化养殖基地规模")
 
 
 def test_chinese_numerals_are_read_as_numbers():
