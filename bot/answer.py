@@ -46,7 +46,9 @@ class Hit:
 #   not_covered  the question names a place no article is about (`place`)
 #   only_park    the question is only a park's name (`parks`)
 #   not_found    the articles hold no answer
-Reason = Literal["answered", "empty", "not_covered", "only_park", "not_found"]
+#   greeting     only a greeting or thanks (`examples` to try)
+#   not_chinese  mostly Latin letters and nothing found: the bot reads Chinese (`examples`)
+Reason = Literal["answered", "empty", "not_covered", "only_park", "not_found", "greeting", "not_chinese"]
 
 
 @dataclass
@@ -60,6 +62,7 @@ class Answer:
     confidence: float = 0.0
     place: str = ""  # not_covered: the place as the question names it
     parks: list[str] = field(default_factory=list)  # only_park: the parks named; not_covered: those we cover
+    examples: list[str] = field(default_factory=list)  # greeting, not_chinese, empty: questions to try
 
     def to_dict(self) -> dict:
         """The `ask --json` shape without `message`, which the adapter adds from bot.render."""

@@ -7,7 +7,7 @@ the share of the question's content words (IDF-weighted) the paragraph holds.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from bot.index import BM25Index, bigrams
 from bot.ingest import Passage
@@ -15,18 +15,37 @@ from bot.query import Concept
 
 BACKOFF_WEIGHT = 0.5  # an unseen word matched by its single characters
 PAIR_WEIGHT = 0.8  # a word matched by its character pairs, not as a word
+# A word the articles never use weighs by how telling it is in general Chinese: its information
+# (−log of its share of jieba's dictionary counts) scaled between these two, as a share of the
+# rarest word's weight. 「现在」「一共」 weigh nothing; a name or typo jieba does not know weighs most.
+COMMON_BITS = 7.0
+RARE_BITS = 16.0
 
 
 class Coverage:
-    def __init__(self, index: BM25Index, pairs: BM25Index | None, docs: Sequence[Passage]):
+    def __init__(self, index: BM25Index, pairs: BM25Index | None, docs: Sequence[Passage],
+                 frequency: Callable[[str], float] | None = None):
         self.index = index
         self.pairs = pairs  # None when character pairs are switched off
         self.docs = docs
+        self.frequency = frequency  # a word's share of general Chinese; None: every unseen word is the rarest
         self.max_idf = math.log(1 + (len(docs) + 0.5) / 0.5)
 
     def idf(self, token: str) -> float:
-        """Unseen words count as the rarest: a question about them is not answered by chance."""
-        return self.index.idf(token) or self.max_idf
+        """A word the articles use weighs by its IDF; one they never use by `unseen`."""
+        return self.index.idf(token) or self.unseen(token)
+
+    def unseen(self, token: str) -> float:
+        """A question about words no article uses is not answered by chance, unless they are common words.
+
+        Counting every unseen word as the rarest let one chat word (「一共」「现在」) sink a
+        question; a word unknown to general Chinese too (a name, a typo) still weighs most.
+        """
+        share = self.frequency(token) if self.frequency else 0.0
+        if not share:
+            return self.max_idf
+        bits = -math.log(share)
+        return self.max_idf * min(1.0, max(0.0, (bits - COMMON_BITS) / (RARE_BITS - COMMON_BITS)))
 
     def of(self, concepts: list[Concept], doc: int) -> float:
         """A concept counts by its best alternative.

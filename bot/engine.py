@@ -16,14 +16,14 @@ from pathlib import Path
 import numpy as np
 
 from bot import stats as stats_mod
-from bot.answer import Answer, Hit, cite, excerpt
+from bot.answer import Answer, Hit, Reason, cite, excerpt
 from bot.coverage import Coverage
 from bot.index import INDEX_FORMAT, BM25Index, IndexStore, RankBM25Index, Scored, SparseIndex, bigrams, texts_hash, top
 from bot.ingest import Article, Paragraph, Passage, load_articles
 from bot.lexicon import Lexicon
 from bot.parks import Park, Registry, Resolution
 from bot.query import Query, analyse
-from bot.rerank import counted_first, counted_thing, reweigh
+from bot.rerank import Counted, answering_figures, counted_first, counted_thing, reweigh
 from bot.stats import Fact, Overview, overview
 
 INDEX_DIR = "index"  # under the corpus directory: a cache, not committed (see .gitignore)
@@ -50,6 +50,7 @@ class Options:
     min_hit_coverage: float = 0.3
     drop_park_terms: bool = True
     number_check: bool = True
+    unseen_prior: bool = True  # an unseen word weighs by its general-language frequency, not as the rarest
     reference_index: bool = False  # rank-bm25 itself instead of the sparse matrix that ranks as it does
 
 
@@ -74,7 +75,8 @@ class Engine:
         codes = {p.name: i for i, p in enumerate(registry.parks)}
         self._doc_park = np.fromiter((codes.get(d.article.park or "", -1) for d in self.docs), np.int32, len(self.docs))
         self._park_docs = {p.name: self._docs_about(p, codes[p.name]) for p in registry.parks}
-        self.coverage = Coverage(self.index, self.pairs if options.bigram_weight else None, self.docs)
+        self.coverage = Coverage(self.index, self.pairs if options.bigram_weight else None, self.docs,
+                                 self.tokenize.frequency if options.unseen_prior else None)
 
     @classmethod
     def load(cls, corpus_dir: Path | str, options: Options = Options()) -> Engine:
@@ -145,22 +147,29 @@ class Engine:
         if refusal := self._refusal(query, scope):
             return refusal
         results = self._rank(query, scope, max(top_k, CANDIDATES))
-        results = self._check(query, results)
+        counted = self._counted(query)
+        if counted is not None:
+            results = counted_first(results, counted, self.docs, self._facts_of)
         coverage = {r.doc: self.coverage.of(query.content, r.doc) for r in results[:top_k]}
         # Among the hits shown, one that holds enough of the question goes first.
         results = sorted(results[:top_k], key=lambda r: coverage[r.doc] < self.options.min_coverage)
         confidence = coverage[results[0].doc] if results else 0.0
         if not results or confidence < self.options.min_coverage:
-            return Answer(query.text, False, query.park, "not_found", terms=query.terms(), confidence=confidence)
+            reason: Reason = "not_chinese" if query.foreign else "not_found"
+            return Answer(query.text, False, query.park, reason, terms=query.terms(), confidence=confidence,
+                          examples=self.lexicon.examples if query.foreign else [])
         # The next best passages too, but not ones that share only a word or two with the question.
         results = results[:1] + [r for r in results[1:] if coverage[r.doc] >= self.options.min_hit_coverage]
-        hits = self._excerpts(query, results)
+        hits = self._excerpts(query, results, counted)
         return Answer(query.text, True, query.park or hits[0].park, "answered", hits, query.terms(), confidence)
 
     def _refusal(self, query: Query, scope: np.ndarray | None) -> Answer | None:
         """The questions not to rank at all: no words, only places we do not cover, only a park's name."""
+        examples = self.lexicon.examples
+        if query.greeting:
+            return Answer(query.text, False, None, "greeting", examples=examples)
         if query.empty:
-            return Answer(query.text, False, None, "empty")
+            return Answer(query.text, False, None, "empty", examples=examples)
         if scope is not None and not scope.any():
             return Answer(query.text, False, None, "not_covered", place=query.unknown[0],
                           parks=[p.name for p in self.registry.parks])
@@ -203,19 +212,22 @@ class Engine:
             scores = scores + self.options.bigram_weight * self.pairs.scores(self._query_pairs(query.normal), scope)
         return reweigh(top(scores, k=k), query, self.docs, self.options.caption_weight, self.options.list_weight)
 
-    def _check(self, query: Query, results: list[Scored]) -> list[Scored]:
-        """A how-many question is answered only by a paragraph that reports a figure of the thing asked."""
+    def _counted(self, query: Query) -> Counted | None:
+        """What a how-many question counts: it is answered only by a paragraph reporting such a figure."""
         if not (query.intent.number and self.options.number_check):
-            return results
-        counted = counted_thing(query, self._weights(query), self.tokenize)
-        return counted_first(results, counted, self.docs, self._facts_of)
+            return None
+        return counted_thing(query, self._weights(query), self.tokenize)
 
-    def _excerpts(self, query: Query, results: list[Scored]) -> list[Hit]:
+    def _excerpts(self, query: Query, results: list[Scored], counted: Counted | None) -> list[Hit]:
         weights = self._weights(query)
         hits = []
         for rank, r in enumerate(results, start=1):
             doc = self.docs[r.doc]
             names = [doc.article.park] if query.intent.place and doc.article.park else []
+            if counted is not None:  # the sentence with the figure that answers
+                names += [f.text or f.value for _, f in answering_figures(counted, self._facts_of(doc))[:1]]
+            if query.intent.person:  # 「张娅利是谁」: the sentence with the name and a title
+                names += self.lexicon.cues.words["titles"]
             shown = excerpt(doc.para.text, weights, query.intent.number, names, explains=query.intent.listing)
             hits.append(_hit(rank, r.score, doc, shown))
         return hits

@@ -23,9 +23,9 @@ from bot.tokens import Tokenizer, normalize
 # Cue words that only frame a question (「哪些」「何谓」「哪一年」): cut whole and never matched as content.
 # The other kinds (number, percent, money) may carry content (「面积」「占比」) and are listed in
 # stopwords.txt where they carry none.
-FRAMES = ("list", "place", "definition", "definition_before", "time")
+FRAMES = ("list", "place", "definition", "definition_before", "time", "person", "greeting")
 FILES = ("userdict.txt", "stopwords.txt", "synonyms.txt", "question_words.toml", "units.txt", "stat_words.toml",
-         "examples.txt", "parks.toml")
+         "examples.txt", "parks.toml", "colloquial.txt")
 
 
 def read_list(path: Path) -> list[str]:
@@ -54,6 +54,16 @@ def read_synonyms(path: Path) -> dict[str, list[str]]:
     return out
 
 
+def read_colloquial(path: Path) -> list[tuple[str, str]]:
+    """colloquial.txt: `written = standard`, longest written form first; Latin letters in lower case."""
+    pairs = []
+    for line in read_list(path):
+        written, _, standard = line.partition("=")
+        if written.strip():
+            pairs.append((normalize_query(written.strip()).lower(), normalize_query(standard.strip())))
+    return sorted(pairs, key=lambda p: -len(p[0]))
+
+
 def read_park_names(corpus_dir: Path) -> list[str]:
     """Every name, alias and place of the hand-kept registry: they must be cut whole."""
     path = corpus_dir / "parks.toml"
@@ -78,6 +88,8 @@ class QuestionWords:
     time: re.Pattern
     percent: re.Pattern
     money: re.Pattern
+    person: re.Pattern
+    titles: re.Pattern
 
     @classmethod
     def load(cls, path: Path) -> QuestionWords:
@@ -89,9 +101,16 @@ class QuestionWords:
 
         term = r"[“\"「]?([\u4e00-\u9fff0-9]{2,12}?)[”\"」]?"
         definition = f"{term}(?:{any_of('definition')})|(?:{any_of('definition_before')}){term}"
-        keys = ("number", "list", "place", "time", "percent", "money")
-        number, listing, place, time, percent, money = (re.compile(any_of(k)) for k in keys)
-        return cls(words, number, listing, place, re.compile(definition), time, percent, money)
+        keys = ("number", "list", "place", "time", "percent", "money", "person", "titles")
+        number, listing, place, time, percent, money, person, titles = (re.compile(any_of(k)) for k in keys)
+        return cls(words, number, listing, place, re.compile(definition), time, percent, money, person, titles)
+
+    def only_greeting(self, text: str) -> bool:
+        """「你好！」「谢谢～」: nothing but greetings, thanks and punctuation."""
+        rest = text.lower()
+        for word in sorted(self.words["greeting"], key=len, reverse=True):
+            rest = rest.replace(word.lower(), " ")
+        return rest != text.lower() and not re.search(r"[\u4e00-\u9fff0-9a-z]", rest)
 
     def asks_number(self, query: str) -> re.Match | None:
         """The how-many cue of a question; 「哪几个」 asks which, not how many."""
@@ -110,10 +129,26 @@ class Lexicon:
     stopwords: frozenset[str]
     synonyms: dict[str, list[str]]
     cues: QuestionWords
+    colloquial: list[tuple[str, str]]  # chat words → standard words, longest first
     vocabulary: Vocabulary
     examples: list[str]
     fingerprint: str  # a hash of every file read: an index built with another lexicon is stale
     tokenizer: Tokenizer = field(repr=False)
+
+    def standard(self, text: str) -> str:
+        """A question in chat words (「咋」「啥」「how many」) rewritten in the words the cue lists know."""
+        if not self.colloquial:
+            return text
+        lowered = text.lower()
+        for written, standard in self.colloquial:
+            if written not in lowered:
+                continue
+            if written.isascii():  # 「who」 but not the letters of 「whole」
+                lowered = re.sub(rf"(?<![a-z]){re.escape(written)}(?![a-z])", standard, lowered)
+            else:
+                lowered = lowered.replace(written, standard)
+        # Latin letters keep their case unless a rewrite touched them.
+        return lowered if lowered != text.lower() else text
 
     @classmethod
     def load(cls, corpus_dir: Path, *, user_dict: bool = True, stopwords: bool = True, synonyms: bool = True,
@@ -121,7 +156,7 @@ class Lexicon:
         """Read every list; the switches turn one off for benchmarks/retrieval.py's measurements."""
         syn = read_synonyms(corpus_dir / "synonyms.txt") if synonyms else {}
         cues = QuestionWords.load(corpus_dir / "question_words.toml")
-        frames = [normalize(w) for kind in FRAMES for w in cues.words[kind]]
+        frames = [normalize(w) for kind in FRAMES for w in cues.words[kind] if not re.search(r"\s", w)]
         words: list[tuple[str, int | None]] = [(normalize(n), None) for n in read_park_names(corpus_dir)]
         words += [(w, None) for w in syn]
         if user_dict:
@@ -135,6 +170,6 @@ class Lexicon:
             path = corpus_dir / name
             digest.update(name.encode() + b"\0" + (path.read_bytes() if path.exists() else b"") + b"\0")
         digest.update(repr((user_dict, stopwords, synonyms, search_mode)).encode())
-        return cls(words, stop, syn, cues,
+        return cls(words, stop, syn, cues, read_colloquial(corpus_dir / "colloquial.txt"),
                    Vocabulary.load(corpus_dir), read_list(corpus_dir / "examples.txt"), digest.hexdigest()[:16],
                    Tokenizer(words, stop, search_mode=search_mode))

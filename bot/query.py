@@ -17,6 +17,9 @@ from bot.text import MAX_QUESTION, normalize_query  # MAX_QUESTION: the adapters
 
 _HAS_WORDS = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]")
 _CJK_WORD = re.compile(r"^[\u4e00-\u9fff]+$")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
+_RANKED = re.compile(r"排(名|在|到)?$")  # 「排第几」「排名多少」, not 「摸排了多少」
 
 
 @dataclass(frozen=True)
@@ -36,12 +39,13 @@ class Intent:
     listing: bool = False  # which ones, what it includes or is: an enumeration answers
     definition: str | None = None  # the term a what-is question asks about
     place: bool = False  # which park or where: the sentence naming the place answers
+    person: bool = False  # who: the sentence naming the person with a title answers
 
     @property
     def kind(self) -> str:
         """One word for logs and JSON: the most specific of the intents."""
         for kind, on in (("time", self.time), ("number", self.number), ("definition", self.definition),
-                         ("list", self.listing), ("place", self.place)):
+                         ("person", self.person), ("list", self.listing), ("place", self.place)):
             if on:
                 return kind
         return "fact"
@@ -51,17 +55,20 @@ def intent_of(text: str, cues: QuestionWords, units: dict[str, str]) -> Intent:
     cue = cues.asks_number(text)
     after = text[cue.end():] if cue else ""
     unit = next((u for u in sorted(units, key=len, reverse=True) if after.startswith(u)), "")
-    if cue and (cue.group().startswith("第") or "排" in text[:cue.start()][-2:]):
+    if cue and (cue.group().startswith("第") or _RANKED.search(text[:cue.start()])):
         figure = "rank"  # 「第几家」「排第几名」 ask for a place in an order, not a count
     elif cues.percent.search(text):
         figure = "percent"
     elif cues.money.search(text):
         figure = "money"
+    elif unit in cues.words.get("any_class_units", []):
+        figure = ""
     else:
         figure = units.get(unit, "")
     return Intent(number=cue is not None, figure=figure if cue else "", unit=unit, after=after,
                   time=bool(cues.time.search(text)), listing=cue is None and bool(cues.list.search(text)),
-                  definition=cues.defined_term(text), place=bool(cues.place.search(text)))
+                  definition=cues.defined_term(text), place=bool(cues.place.search(text)),
+                  person=bool(cues.person.search(text)))
 
 
 @dataclass
@@ -80,12 +87,14 @@ class Concept:
 @dataclass
 class Query:
     text: str  # as the user wrote it
-    normal: str  # simplified, width-folded, markup removed, at most MAX_QUESTION characters
+    normal: str  # simplified, width-folded, markup removed, chat words in standard words, ≤ MAX_QUESTION characters
     parks: list[Park]  # the registry's parks it names (a misspelt one included)
     unknown: list[str]  # park-like names it holds that are none of ours
     concepts: list[Concept]  # every word, park names too (shown in bold)
     content: list[Concept]  # the words that are not the parks' names: what is asked about them
     intent: Intent
+    greeting: bool = False  # only 「你好」「谢谢」: nothing to look up
+    events: frozenset[str] = frozenset()  # the event words a when-question may ask about (「成立」)
 
     @property
     def park(self) -> str | None:
@@ -94,6 +103,12 @@ class Query:
     @property
     def empty(self) -> bool:
         return not _HAS_WORDS.search(self.normal)
+
+    @property
+    def foreign(self) -> bool:
+        """Mostly Latin letters (English, pinyin): the bot reads Chinese questions."""
+        latin = len(_LATIN.findall(self.normal))
+        return latin > 0 and latin >= len(_CJK.findall(self.normal))
 
     def terms(self) -> list[str]:
         """Words to show in bold: every alternative of every word, park names too."""
@@ -105,15 +120,18 @@ def analyse(question: str, lexicon: Lexicon, registry: Registry, seen: Callable[
             park_filter: bool = True) -> Query:
     """Read a question; `seen` says whether the index knows a token (an unseen word backs off to characters)."""
     text = question or ""
-    normal = normalize_query(text)[:MAX_QUESTION]
+    as_typed = normalize_query(text)[:MAX_QUESTION]
+    normal = lexicon.standard(as_typed)
     named, unknown, written = registry.places_in(normal) if park_filter else ([], [], [])
     concepts = _concepts(normal, lexicon, seen)
     tokenize = lexicon.tokenizer
     park_words = {w for p in named for n in p.names() for w in tokenize.words(n)}
     park_words |= {w for name in written for w in tokenize.words(name)}
-    content = [c for c in concepts if c.word not in park_words]
     intent = intent_of(normal, lexicon.cues, lexicon.vocabulary.units)
-    return Query(text, normal, named, unknown, concepts, content, intent)
+    # 「多少人」: 人 is the measure word of the figure asked, not something the paragraph must say.
+    content = [c for c in concepts if c.word not in park_words and c.word != intent.unit]
+    events = frozenset(lexicon.cues.words.get("events", []))
+    return Query(text, normal, named, unknown, concepts, content, intent, lexicon.cues.only_greeting(as_typed), events)
 
 
 def _concepts(normal: str, lexicon: Lexicon, seen: Callable[[str], bool]) -> list[Concept]:

@@ -59,6 +59,13 @@ def no_answer(answer: Answer) -> str:
     """Why there is no answer, in one or two sentences that say what to try instead."""
     if answer.reason == "empty":
         return f"请输入一个文字问题，例如：{EXAMPLE}"
+    if answer.reason == "greeting":
+        tries = "\n".join(f"· {q}" for q in answer.examples)
+        return f"你好！我从园区新闻报道里找答案，每条回答都注明出处。可以这样问：\n{tries}"
+    if answer.reason == "not_chinese":
+        example = answer.examples[0] if answer.examples else EXAMPLE
+        return (f"抱歉，没有找到能回答「{quoted(answer.query)}」的内容。我只能读懂中文问题，例如：{example}\n"
+                f"I answer questions in Chinese about the parks' news, e.g. {example}")
     if answer.reason == "not_covered":
         covered = "、".join(answer.parks)
         return f"抱歉，现有文章没有涉及「{answer.place}」。目前收录的园区和地区有：{covered}。"

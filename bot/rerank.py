@@ -22,6 +22,9 @@ from bot.tokens import Tokenizer
 DEFINITION_WEIGHT = 1.5
 _CLAUSE = re.compile(r"[，。；！？]")
 _DATE = re.compile(r"\d{4}年|\d{1,2}月")
+_FIGURE = re.compile(r"\d+(?:\.\d+)?[%万亿]?"
+                     r"|[一二两三四五六七八九十百千万半]+(?:余|多)?(?=[个家名项条户人次年月天头倍])")
+_STRICT = {"people", "rank", "percent"}  # classes whose figures the statistics always read: no fallback
 
 
 def reweigh(results: list[Scored], query: Query, docs: Sequence[Passage], caption_weight: float,
@@ -63,11 +66,47 @@ class Counted:
     parts: dict[str, list[str]] = field(default_factory=dict)
     unit: str = ""
     weights: dict[str, float] = field(default_factory=dict)  # no thing named after the cue: the question's words
+    places: list[str] = field(default_factory=list)  # a when-question about the park's own event: its names
+    events: list[str] = field(default_factory=list)  # that event (「成立」)
+    whole: str = ""  # the question's content words run together: 「党员」 in 「兰州新区有多少党员」
+
+    def about(self, sentence: str) -> bool:
+        """The park and its event share a clause: 「兰州高新区成立于…」, not 「…共产党成立105周年…兰州高新区将…」."""
+        if not self.places:
+            return True
+        return any(any(p in c for p in self.places) and any(e in c for e in self.events)
+                   for c in _CLAUSE.split(sentence))
+
+    def is_subject(self, subject: str) -> bool:
+        """The figure counts exactly what is asked (「党员」), not a part of it (「发展党员」)."""
+        return bool(subject) and subject == self.whole
+
+    def figure_in(self, clause: str) -> bool:
+        """A number of the kind asked in the clause, though the statistics did not read it: in the unit
+        asked, as money for a money question, or any number that is not a date."""
+        for match in _FIGURE.finditer(clause):
+            after = clause[match.end():match.end() + 2]
+            if _DATE.match(clause[match.start():match.end() + 1]):
+                continue
+            if self.kind == "money":
+                if re.search(r"[万亿元]", match.group() + after[:1]):
+                    return True
+            elif self.unit and self.kind:  # 「多少家」 wants 家; 「多少个」「多少吨」 (no class) any number
+                if after.startswith(self.unit) or match.group().endswith(self.unit):
+                    return True
+            else:
+                return True
+        return False
 
     def held_by(self, sentence: str) -> bool:
         """Most of the question (IDF-weighted) is in the figure's sentence."""
         total = sum(self.weights.values()) or 1.0
         return sum(w for t, w in self.weights.items() if t in sentence) / total >= 0.5
+
+    def all_in(self, text: str) -> bool:
+        """Every word of the question is in the text (by its parts for a compound)."""
+        words = list(self.weights) if self.weights else self.words
+        return bool(words) and all(w in text or all(p in text for p in self.parts.get(w, [w])) for w in words)
 
     def named_in(self, text: str) -> bool:
         """A word is named whole, or by all its parts (「服务菜单」 in 「服务近百项菜单」)."""
@@ -78,12 +117,30 @@ def counted_thing(query: Query, weights: dict[str, float], tokenize: Tokenizer) 
     """What a how-many question counts: its measure word's class and the words after the cue."""
     intent = query.intent
     after = intent.after
+    words = [c.word for c in query.content]
+    events = [w for w in words if w in query.events]
+    places = [n for p in query.parks for n in p.names()] if intent.time and events == words else []
     thing = [w for c in query.content if c.word in after and c.word not in intent.unit for w in (c.word, *c.synonyms)]
     if not thing:  # 「专精特新中小企业有多少家」: the thing comes before the cue, anywhere in the sentence
+        weights = {t: w for t, w in weights.items() if t != intent.unit}  # 「多少人」: 人 is the measure, not the thing
         return Counted(intent.figure, [t for t in weights if len(t) >= 2], intent.time, unit=intent.unit,
-                       weights=weights)
+                       weights=weights, places=places, events=events, whole="".join(words))
     parts = {w: [t for t in tokenize(w) if len(t) >= 2 and t != w] for w in thing}
-    return Counted(intent.figure, thing, intent.time, parts, unit=intent.unit)
+    return Counted(intent.figure, thing, intent.time, parts, unit=intent.unit, places=places, events=events,
+                   whole="".join(words))
+
+
+def answering_figures(counted: Counted, facts: list[Fact]) -> list[tuple[int, Fact]]:
+    """The figures the statistics read that answer, each with its tier, best first.
+
+    Of the class asked; better in the very unit asked, better still when it counts exactly
+    the thing (「党员1732名」 before 「发展党员54名」).
+    """
+    tiers = [(2 + (bool(counted.unit) and f.unit == counted.unit) + 2 * counted.is_subject(f.subject), f)
+             for f in facts
+             if (not counted.kind or f.kind == counted.kind)
+             and (counted.held_by(f.sentence) if counted.weights else counted.named_in(_clause(f)))]
+    return sorted(tiers, key=lambda t: -t[0])
 
 
 def counted_first(results: list[Scored], counted: Counted, docs: Sequence[Passage],
@@ -98,14 +155,15 @@ def counted_first(results: list[Scored], counted: Counted, docs: Sequence[Passag
     """
     def reports(r: Scored) -> int:
         doc = docs[r.doc]
-        if counted.when:  # a date and what happened then share a sentence, often not a clause
-            sentences = split_sentences(doc.para.text)
-            return int(any(_DATE.search(s) and any(w in s for w in counted.words) for s in sentences))
-        return max((2 if counted.unit and f.unit == counted.unit else 1
-                    for f in facts_at(doc)
-                    if (not counted.kind or f.kind == counted.kind)
-                    and (counted.held_by(f.sentence) if counted.weights else counted.named_in(_clause(f)))),
-                   default=0)
+        if counted.when:  # a date in a sentence that holds what happened then, to whom
+            return int(any(_DATE.search(s) and counted.all_in(s) and counted.about(s)
+                           for s in split_sentences(doc.para.text)))
+        extracted = max((tier for tier, _ in answering_figures(counted, facts_at(doc))), default=0)
+        if extracted or counted.kind in _STRICT:
+            return extracted
+        # A figure the statistics do not read (「融资额度超20亿」「缩短了半年」), in a clause naming the thing.
+        return int(any(counted.figure_in(c) and (counted.held_by(c) if counted.weights else counted.named_in(c))
+                       for s in split_sentences(doc.para.text) for c in _CLAUSE.split(s)))
 
     tiers = {r.doc: reports(r) for r in results}
     found = sorted((r for r in results if tiers[r.doc]), key=lambda r: -tiers[r.doc])

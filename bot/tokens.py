@@ -119,6 +119,10 @@ class Tokenizer:
         """jieba's precise cut of the text as written, for reading names (「请问南宁高新区」)."""
         return self.cutter.cut(text)
 
+    def frequency(self, word: str) -> float:
+        """How common a word is in general Chinese: its share of jieba's dictionary counts (0 if unknown)."""
+        return self.jieba.FREQ.get(word, 0) / self.jieba.total
+
     def is_word(self, word: str) -> bool:
         """In jieba's dictionary or ours: 「昆明」 is a word (a real city), 「泸洲」 is not (a typo of 泸州)."""
         return self.cutter.has_word(word)

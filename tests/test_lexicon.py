@@ -30,14 +30,15 @@ def test_a_userdict_frequency_is_read_as_a_frequency(tmp_path: Path):
 
 def test_question_frame_words_are_never_content():
     lexicon = corpus_lexicon()
-    frames = {w: lexicon.tokenizer.words(w) for kind in FRAMES for w in lexicon.cues.words[kind]}
+    frames = {w: lexicon.tokenizer.words(w) for kind in FRAMES for w in lexicon.cues.words[kind] if " " not in w}
     assert {w: t for w, t in frames.items() if t} == {}
 
 
 def test_no_cue_word_counts_as_an_unseen_content_word(engine: Engine):
     """An unseen word weighs as the rarest; a cue word must be a stop word, a word of the articles, or a synonym."""
     lexicon = engine.lexicon
-    unseen = {w: t for ws in lexicon.cues.words.values() for w in ws
+    cues = {k: ws for k, ws in lexicon.cues.words.items() if k not in ("titles", "events", "greeting")}
+    unseen = {w: t for ws in cues.values() for w in ws
               for t in lexicon.tokenizer.words(w) if not engine.index.idf(t) and t not in lexicon.synonyms}
     assert unseen == {}
 

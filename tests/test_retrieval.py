@@ -62,6 +62,64 @@ def test_question_the_articles_cannot_answer_says_so(engine):
         assert "没有找到" in render_text(answer) or "没有涉及" in render_text(answer)
 
 
+def test_a_question_in_english_is_told_in_both_languages_that_the_bot_reads_chinese(engine):
+    answer = engine.ask("How many high-tech companies are there?")
+    assert answer.reason == "not_chinese"
+    assert "中文" in render_text(answer) and "Chinese" in render_text(answer)
+
+
+def test_english_question_words_around_chinese_ones_are_read(engine):
+    answer = engine.ask("兰州高新区高新技术企业 how many")
+    assert answer.found and "605" in answer.hits[0].excerpt
+
+
+def test_a_greeting_gets_a_friendly_reply_with_examples_not_passages(engine):
+    for greeting in ("你好", "您好！", "谢谢", "hello"):
+        answer = engine.ask(greeting)
+        assert answer.reason == "greeting" and not answer.hits, greeting
+        assert engine.lexicon.examples[0] in render_text(answer)
+
+
+def test_a_greeting_before_a_question_does_not_stop_the_answer(engine):
+    answer = engine.ask("你好，兰州高新区有多少家高新技术企业？")
+    assert answer.found and "605" in answer.hits[0].excerpt
+
+
+def test_chat_words_read_as_the_standard_ones(engine):
+    for chat, standard in (("1+1+4+N是啥意思", "1+1+4+N是什么意思"), ("徐州高新区党建咋搞的", "徐州高新区党建怎么做的")):
+        a, b = engine.ask(chat), engine.ask(standard)
+        assert a.found and b.found and a.hits[0].text == b.hits[0].text, chat
+
+
+def test_a_colloquial_word_the_articles_never_use_does_not_sink_the_answer(engine):
+    answer = engine.ask("兰州新区现在党员一共多少人")
+    assert answer.found and "1732" in answer.hits[0].excerpt
+
+
+def test_how_many_members_prefers_the_count_of_members_to_a_subset(engine):
+    answer = engine.ask("兰州新区有多少党员")
+    assert answer.found and "1732" in answer.hits[0].excerpt
+
+
+def test_when_was_a_park_founded_needs_the_park_in_the_dates_clause(engine):
+    assert not engine.ask("兰州高新区成立于哪一年").found
+    assert not engine.ask("兰州高新区啥时候成立的").found
+
+
+def test_a_figure_in_a_unit_the_statistics_do_not_know_still_answers(engine):
+    answer = engine.ask("泸州高新区帮企业融资多少钱")
+    assert answer.found and "亿" in answer.hits[0].excerpt
+
+
+def test_who_is_answered_from_the_sentence_with_the_name_and_title(engine):
+    answer = engine.ask("张娅利是谁")
+    assert answer.found and "张娅利" in answer.hits[0].excerpt and "指导员" in answer.hits[0].excerpt
+
+
+def test_who_is_someone_the_articles_never_name_is_not_found(engine):
+    assert not engine.ask("王小明是谁").found
+
+
 def test_abbreviation_is_read_as_its_full_form(engine):
     answer = engine.ask("兰州高新区的高企有多少")
     assert answer.found and "605" in answer.hits[0].excerpt
