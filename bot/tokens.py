@@ -17,6 +17,8 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
 from typing import Protocol
 
 from bot.text import arabic_numerals, fold_width
@@ -83,6 +85,20 @@ class PyJieba:
         return bool(self.jieba.FREQ.get(word))
 
 
+@lru_cache(maxsize=1)
+def general_counts() -> tuple[dict[str, int], int]:
+    """jieba's own dictionary counts (its dict.txt), read once when first needed (about 0.3 s)."""
+    import jieba
+
+    counts: dict[str, int] = {}
+    path = Path(jieba.__file__).parent / "dict.txt"
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            word, freq, *_ = line.split(" ")
+            counts[word] = int(freq)
+    return counts, sum(counts.values()) or 1
+
+
 def _version(package: str) -> str:
     from importlib.metadata import version
 
@@ -121,7 +137,8 @@ class Tokenizer:
 
     def frequency(self, word: str) -> float:
         """How common a word is in general Chinese: its share of jieba's dictionary counts (0 if unknown)."""
-        return self.jieba.FREQ.get(word, 0) / self.jieba.total
+        counts, total = general_counts()
+        return counts.get(word, 0) / total
 
     def is_word(self, word: str) -> bool:
         """In jieba's dictionary or ours: 「昆明」 is a word (a real city), 「泸洲」 is not (a typo of 泸州)."""
