@@ -163,7 +163,7 @@ class Lexicon:
             words += read_dictionary(corpus_dir / "userdict.txt")
         stop = frozenset(normalize(w) for w in read_list(corpus_dir / "stopwords.txt")) if stopwords else frozenset()
         if stopwords:
-            words += [(w, None) for w in frames]
+            words += [(w, None) for w in frames if not w.isascii()]  # 「hi」 must not cut 「high」
             stop |= frozenset(frames)
         digest = hashlib.sha256()
         for name in FILES:
