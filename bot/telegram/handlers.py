@@ -7,6 +7,7 @@ stays small.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import functools
 import html
@@ -135,7 +136,8 @@ async def answer_question(update: Update, context: Context, message: str) -> Non
     note = views.long_question_note(question)
     started = time.perf_counter()
     top_k = _settings(context).top_k
-    answer = _engine(context).ask(question.text, top_k * PAGES)
+    # Off the event loop: a long question in one chat does not hold the replies to the others.
+    answer = await asyncio.to_thread(_engine(context).ask, question.text, top_k * PAGES)
     sid = _remember(context, answer) if answer.found else ""
     text, keyboard = views.answer_view(answer, sid, 0, top_k)
     qid = feedback.record(update, context, answer, started)
@@ -324,7 +326,7 @@ async def inline_query(update: Update, context: Context) -> None:
         await _inline(update).answer([], cache_time=0)
         return
     started = time.perf_counter()
-    answer = _engine(context).ask(question, _settings(context).top_k)
+    answer = await asyncio.to_thread(_engine(context).ask, question, _settings(context).top_k)
     feedback.record(update, context, answer, started)
     private = InlineQueryResultsButton(text="没有找到？在私聊中提问", start_parameter="inline")
     await _inline(update).answer(views.inline_results(answer), cache_time=300, button=private)
