@@ -123,6 +123,7 @@ class Vocabulary:
     place_suffixes: list[str] = field(default_factory=list)
     topic_suffixes: list[str] = field(default_factory=list)
     topic_links: list[str] = field(default_factory=list)
+    fields: list[str] = field(default_factory=list)
     local_suffixes: list[str] = field(default_factory=list)
     local_units: list[str] = field(default_factory=list)
     local_follow: list[str] = field(default_factory=list)
@@ -166,7 +167,7 @@ class Vocabulary:
                                  "expected": words["expected"]},
                    not_status=words["not_status"], place_anaphora=words["place_anaphora"],
                    place_suffixes=words["place_suffixes"], topic_suffixes=words["topic_suffixes"],
-                   topic_links=words["topic_links"], local_suffixes=words["local_suffixes"],
+                   topic_links=words["topic_links"], fields=words["fields"], local_suffixes=words["local_suffixes"],
                    local_units=_longest_first(words["local_units"]), local_follow=words["local_follow"],
                    park_wide=words["park_wide"], person_pronouns=words["person_pronouns"],
                    speaker_roles=_longest_first(words["speaker_roles"]), stock_words=words["stock_words"],
@@ -392,7 +393,9 @@ def _group_verb(words: list[str], i: int, v: Vocabulary) -> str:
     if words[i] in v.group_verbs or words[i] in v.per_head:
         return words[i]
     if words[i] == "等":
-        for j in range(i - 1, -1, -1):
+        # The verb stands before the list's first item: 「解决融资贷款、用工需求、人才引进等」 → 解决, not 引进.
+        first = min([j for j in range(i) if words[j] == "、"], default=i)
+        for j in range(first - 1, -1, -1):
             if words[j] in v.group_verbs:
                 return words[j]
             if words[j] in v.cut or words[j] in "，；。":
@@ -550,10 +553,9 @@ def _verb_before(before: str, v: Vocabulary) -> str:
     if before.endswith(tuple(v.group_verbs)):
         return next(g for g in v.group_verbs if before.endswith(g))
     if before.endswith("等"):
-        for g in v.group_verbs:
-            at = before.rfind(g)
-            if at >= 0 and not any(c in before[at:] for c in "，；。"):
-                return g
+        head = re.split(r"[，；。]", before)[-1].split("、")[0]  # the verb stands before the list's first item
+        found = [(head.rfind(g), g) for g in v.group_verbs if g in head]
+        return max(found)[1] if found else ""
     return ""
 
 
@@ -719,8 +721,9 @@ def _merge_repeats(facts: list[Fact]) -> list[Fact]:
 def _repeats(a: Fact, b: Fact) -> bool:
     if (a.article_id, a.value, a.company, a.scope, a.status) != (b.article_id, b.value, b.company, b.scope, b.status):
         return False
+    # Two 「4条产业链」 of one article may be different chains; a shared name (“三有”) makes them one group.
     names = set(_SHORT_QUOTE.findall(a.label)) & set(_SHORT_QUOTE.findall(b.label))
-    return a.label == b.label or (bool(names) and a.label[-1] == b.label[-1])
+    return bool(names) and a.label[-1] == b.label[-1]
 
 
 def _paragraph_facts(article, para, previous: str, names: _Names, v: Vocabulary) -> list[Fact]:
@@ -756,6 +759,9 @@ def _paragraph_facts(article, para, previous: str, names: _Names, v: Vocabulary)
             period=_period(sent.text[:fig.match.start() - sent.offset], clause, v),
         ))
         out[-1].subject = _subject(out[-1].label, v)
+        stem = re.sub(rf"(?:{_alternatives(v.fields + v.topic_suffixes)})$", "", out[-1].scope)
+        if stem and stem in out[-1].label:
+            out[-1].scope = ""  # 「高端制造业企业」 says its field already
         out[-1].sources = [{"article_id": article.article_id, "paragraph": para.n, "sentence": out[-1].sentence}]
     out = _pairs(para.text, figures, out, v)
     for w in _word_figures(para.text, v, out):
@@ -863,7 +869,9 @@ def _scope(text: str, sent: _Sentence, fig: _Figure, clause: str, earlier: list[
             return place
     topic = re.match(rf"^[\u4e00-\u9fff]{{2,10}}?(?:{_alternatives(v.topic_suffixes)})"
                      rf"(?=(?:{_alternatives(v.topic_links)}))", sent.text.lstrip())
-    return topic.group() if topic else ""
+    field_ = re.match(rf"^(?:{_alternatives(v.lead)})?[，,]?在"
+                      rf"([\u4e00-\u9fff]{{2,10}}?(?:{_alternatives(v.fields)}))[，,]", sent.text.lstrip())
+    return topic.group() if topic else field_.group(1) if field_ else ""
 
 
 def _person(text: str, sent: _Sentence, clause: str, v: Vocabulary) -> str:

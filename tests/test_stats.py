@@ -317,6 +317,15 @@ def test_a_stock_takes_no_period_from_an_earlier_clause():
     assert [f.period for f in facts] == ["今年5月以来", ""]
 
 
+def test_a_sentence_opening_with_a_field_scopes_its_figures_unless_the_label_names_it():
+    facts = facts_of("此外，在高端制造领域，目前园区集聚高端制造业企业65家，建立精密制造等6条产业链。")
+    assert [f.scope for f in facts] == ["", "高端制造领域"]
+
+
+def test_the_verb_of_a_list_is_the_one_before_its_first_item():
+    assert only("帮助企业解决融资贷款、用工需求、人才引进等难点问题500余个。").label == "解决难点问题"
+
+
 def test_the_same_figure_twice_in_an_article_is_one_fact_with_two_sources():
     facts = facts_of("精准确定“三有”企业402家。", "选派指导员，对402家“三有”非公企业开展服务。")
     assert [f.value for f in facts] == ["402家"]
@@ -325,6 +334,11 @@ def test_the_same_figure_twice_in_an_article_is_one_fact_with_two_sources():
 
 def test_different_groups_of_the_same_size_stay_apart():
     facts = facts_of("推动269家有党员的非公企业建立党组织。", "推动269家企业完成“党建入章”。")
+    assert len(facts) == 2
+
+
+def test_equal_plain_labels_in_one_article_are_not_taken_for_a_repeat():
+    facts = facts_of("布局4条产业链。", "在数字经济领域，建立4条产业链。")
     assert len(facts) == 2
 
 
