@@ -24,6 +24,7 @@ from bot.lexicon import Lexicon
 from bot.parks import Park, Registry, Resolution
 from bot.query import Query, analyse
 from bot.rerank import Counted, answering_figures, counted_first, counted_thing, reweigh
+from bot.spelling import Speller
 from bot.stats import Fact, Overview, overview
 
 INDEX_DIR = "index"  # under the corpus directory: a cache, not committed (see .gitignore)
@@ -50,6 +51,7 @@ class Options:
     min_hit_coverage: float = 0.3
     drop_park_terms: bool = True
     number_check: bool = True
+    spelling: bool = True  # an unseen word may be a homophone typo of a word the articles use
     unseen_prior: bool = True  # an unseen word weighs by its general-language frequency, not as the rarest
     reference_index: bool = False  # rank-bm25 itself instead of the sparse matrix that ranks as it does
 
@@ -75,6 +77,7 @@ class Engine:
         codes = {p.name: i for i, p in enumerate(registry.parks)}
         self._doc_park = np.fromiter((codes.get(d.article.park or "", -1) for d in self.docs), np.int32, len(self.docs))
         self._park_docs = {p.name: self._docs_about(p, codes[p.name]) for p in registry.parks}
+        self.speller = Speller(self.index.terms, self.index.idf) if options.spelling else None
         self.coverage = Coverage(self.index, self.pairs if options.bigram_weight else None, self.docs,
                                  self.tokenize.frequency if options.unseen_prior else None)
 
@@ -142,7 +145,7 @@ class Engine:
     def ask(self, question: str, top_k: int = 3) -> Answer:
         """Analyse, limit to the parks named, rank, check the answer is there, cut excerpts."""
         query = analyse(question, self.lexicon, self.registry, lambda t: bool(self.index.idf(t)),
-                        self.options.park_filter)
+                        self.options.park_filter, self.speller)
         scope = self._scope(query)
         if refusal := self._refusal(query, scope):
             return refusal

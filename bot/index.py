@@ -83,6 +83,10 @@ class BM25Index(Protocol):
         """0 for a token no document holds."""
         ...
 
+    def terms(self) -> Iterable[str]:
+        """Every token some document holds (for spelling suggestions)."""
+        ...
+
     def scores(self, tokens: Sequence[str], mask: np.ndarray | None = None) -> np.ndarray:
         """BM25 of every document (0 outside `mask`, a boolean array over documents)."""
         ...
@@ -122,6 +126,9 @@ class RankBM25Index:
 
     def idf(self, token: str) -> float:
         return self.bm25.idf.get(token, 0.0)
+
+    def terms(self) -> Iterable[str]:
+        return self.bm25.idf.keys()
 
     def scores(self, tokens: Sequence[str], mask: np.ndarray | None = None) -> np.ndarray:
         query = [t for t, n in query_terms(tokens) for _ in range(n)]
@@ -211,6 +218,9 @@ class SparseIndex:
     def idf(self, token: str) -> float:
         i = self.ids.get(token)
         return 0.0 if i is None else float(self._idf[i])
+
+    def terms(self) -> Iterable[str]:
+        return self.vocab
 
     def scores(self, tokens: Sequence[str], mask: np.ndarray | None = None) -> np.ndarray:
         """The terms' columns summed by one `bincount`, term by term in order, as rank-bm25 adds them."""

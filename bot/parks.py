@@ -120,6 +120,7 @@ class Registry:
         # Longest names first so 「兰州高新区」 wins over 「兰州」 inside a question.
         self._names = sorted(self._by_name, key=len, reverse=True)
         self._cores = [(split_name(n), p) for n in self._names for p in self._by_name[n]]
+        self._pinyin: dict[str, str] | None = None  # built on the first question in pinyin
 
     @classmethod
     def from_toml(cls, path: Path, tokenizer: Tokenizer) -> Registry:
@@ -136,6 +137,15 @@ class Registry:
 
     def get(self, name: str) -> Park | None:
         return next((p for p in self.parks if p.name == name), None)
+
+    def spelled_out(self, latin: str) -> str | None:
+        """「lanzhou」「Weihai」: a park's place name typed in pinyin, as Chinese (「兰州」「威海」)."""
+        if self._pinyin is None:
+            from bot.spelling import sound
+
+            cores = {split_name(n)[0] for n in self._names}
+            self._pinyin = {"".join(sound(c)): c for c in sorted(cores, key=len) if len(c) >= 2}
+        return self._pinyin.get(latin.lower())
 
     def is_known_word(self, word: str) -> bool:
         """「昆明」 is a word (a real city), 「泸洲」 is not (a typo of 泸州)."""

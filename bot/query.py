@@ -13,12 +13,15 @@ from dataclasses import dataclass, field
 
 from bot.lexicon import Lexicon, QuestionWords
 from bot.parks import Park, Registry
+from bot.spelling import Speller
 from bot.text import MAX_QUESTION, normalize_query  # MAX_QUESTION: the adapters cut with text.asked and say so
 
+MAX_TYPO_WORD = 4  # longer unseen words are names or phrases, not a slip of one character
 _HAS_WORDS = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]")
 _CJK_WORD = re.compile(r"^[\u4e00-\u9fff]+$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
+_LATIN_WORD = re.compile(r"[A-Za-z]{4,}")
 _RANKED = re.compile(r"排(名|在|到)?$")  # 「排第几」「排名多少」, not 「摸排了多少」
 
 
@@ -117,13 +120,13 @@ class Query:
 
 
 def analyse(question: str, lexicon: Lexicon, registry: Registry, seen: Callable[[str], bool],
-            park_filter: bool = True) -> Query:
+            park_filter: bool = True, speller: Speller | None = None) -> Query:
     """Read a question; `seen` says whether the index knows a token (an unseen word backs off to characters)."""
     text = question or ""
     as_typed = normalize_query(text)[:MAX_QUESTION]
-    normal = lexicon.standard(as_typed)
+    normal = _pinyin_places(lexicon.standard(as_typed), registry)
     named, unknown, written = registry.places_in(normal) if park_filter else ([], [], [])
-    concepts = _concepts(normal, lexicon, seen)
+    concepts = _concepts(normal, lexicon, seen, speller)
     tokenize = lexicon.tokenizer
     park_words = {w for p in named for n in p.names() for w in tokenize.words(n)}
     park_words |= {w for name in written for w in tokenize.words(name)}
@@ -134,7 +137,14 @@ def analyse(question: str, lexicon: Lexicon, registry: Registry, seen: Callable[
     return Query(text, normal, named, unknown, concepts, content, intent, lexicon.cues.only_greeting(as_typed), events)
 
 
-def _concepts(normal: str, lexicon: Lexicon, seen: Callable[[str], bool]) -> list[Concept]:
+def _pinyin_places(text: str, registry: Registry) -> str:
+    """「lanzhou新区」 → 兰州新区: a park's place name in pinyin, written as it is in Chinese."""
+    if not _LATIN.search(text):
+        return text
+    return _LATIN_WORD.sub(lambda m: registry.spelled_out(m.group()) or m.group(), text)
+
+
+def _concepts(normal: str, lexicon: Lexicon, seen: Callable[[str], bool], speller: Speller | None) -> list[Concept]:
     """The question as concepts: each a word's search-mode parts, plus its synonyms as alternatives."""
     tokenize = lexicon.tokenizer
     concepts = []
@@ -145,7 +155,12 @@ def _concepts(normal: str, lexicon: Lexicon, seen: Callable[[str], bool]) -> lis
                 concept.alternatives += [tokenize(f) for f in full if tokenize(f)]
                 concept.synonyms += full
         if len(word) > 1 and _CJK_WORD.match(word) and not any(seen(t) for t in concept.alternatives[0]):
-            # An unseen word may be a mis-cut (「中排」): its characters are a weak alternative.
+            # An unseen word may be a typo of a word the articles use (「档员」 → 党员)…
+            fixed = speller.correct_within(word) if speller and len(word) <= MAX_TYPO_WORD else None
+            if fixed:
+                concept.alternatives.append(tokenize(fixed) or [fixed])
+                concept.synonyms.append(fixed)
+            # …or a mis-cut (「中排」): its characters are a weak alternative.
             concept.backoff = [c for c in tokenize.words(" ".join(word)) if seen(c)]
         concepts.append(concept)
     return concepts
