@@ -12,6 +12,7 @@ import os
 import sys
 import time
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TextIO
 
 from pydantic import ValidationError
@@ -19,7 +20,10 @@ from pydantic import ValidationError
 from bot import console, render
 from bot.answer import Answer
 from bot.engine import Engine
+from bot.ingest import SeedError
+from bot.parks import ParksFileError
 from bot.report import build_report, write_csv
+from bot.seeds import AddError
 from bot.settings import Settings
 from bot.store import Store, corpus_version
 from bot.text import Asked, asked
@@ -101,6 +105,38 @@ def cmd_build(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     out.write(render.built(report.articles, report.paragraphs, report.facts, settings.corpus_dir) + "\n")
     for article_id in report.unplaced:
         out.write(render.unplaced(article_id) + "\n")
+    return EXIT_OK
+
+
+def cmd_add(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    """Store new articles in seeds/ and rebuild corpus/ and the index; with --dry-run only show what would happen."""
+    from bot.seeds import add
+
+    inputs = []
+    for name in args.files:
+        if name == "-":
+            inputs.append(("标准输入", sys.stdin.buffer.read()))
+            continue
+        try:
+            inputs.append((name, Path(name).read_bytes()))
+        except OSError as err:
+            print(render.unreadable_file(name, err.strerror or str(err)), file=sys.stderr)
+            return EXIT_ERROR
+    change = add(settings.seeds_dir, settings.corpus_dir, inputs, args.park, args.dry_run)
+    if change.written and change.build is not None:
+        Engine.from_build(change.build, settings.corpus_dir)  # saves the search index as the next load wants it
+    registry = change.build.registry if change.build is not None else None
+    out.write(render.add_text(change, {p.name: p for p in registry.parks} if registry else None) + "\n")
+    return EXIT_OK
+
+
+def cmd_remove(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    from bot.seeds import remove
+
+    change = remove(settings.seeds_dir, settings.corpus_dir, args.article_id, args.dry_run)
+    if change.written and change.build is not None:
+        Engine.from_build(change.build, settings.corpus_dir)
+    out.write(render.remove_text(change) + "\n")
     return EXIT_OK
 
 
@@ -242,6 +278,9 @@ EXAMPLES = {
             "python -m bot ask --batch questions.txt      # 每行一个问题，每行一个 JSON",
             "cat questions.txt | python -m bot ask --batch -"],
     "build": ["python -m bot build"],
+    "add": ["python -m bot add 新文章.txt", "python -m bot add --dry-run 新文章.md",
+            "python -m bot add --park 徐庄高新区 文章.txt", "pbpaste | python -m bot add -"],
+    "remove": ["python -m bot remove 005-1", "python -m bot remove 005"],
     "chat": ["python -m bot chat"],
     "serve": ["TELEGRAM_BOT_TOKEN=123456789:AAH… python -m bot serve"],
     "run": ["python -m bot run"],
@@ -273,6 +312,14 @@ def parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="输出 JSON")
     ask.add_argument("--batch", action="store_true", help="每行一个问题（文件或标准输入），每行输出一个 JSON")
     _command(sub, "build", "从 seeds/ 重新构建 corpus/", cmd_build)
+    add = _command(sub, "add", "添加文章：存入 seeds/，重建语料和索引，报告每篇文章归入的园区", cmd_add)
+    add.add_argument("files", nargs="+", metavar="FILE",
+                     help="文章的文本或 Markdown 文件（UTF-8 或 GBK）；- 表示标准输入")
+    add.add_argument("--park", metavar="名称", help="指定园区（不在登记表中则新登记）")
+    add.add_argument("--dry-run", action="store_true", help="只显示将会添加什么，不写入")
+    remove = _command(sub, "remove", "删除一篇文章（005-1）或整份文件（005），并重建", cmd_remove)
+    remove.add_argument("article_id", help="文章编号，如 005-1；或文件编号，如 005")
+    remove.add_argument("--dry-run", action="store_true", help="只显示将会删除什么，不写入")
     _command(sub, "chat", "本地对话（与机器人相同的命令）", cmd_chat)
     _command(sub, "serve", "运行 Telegram 机器人", cmd_serve)
     _command(sub, "run", "有 token 时运行机器人，否则本地对话（make run）", cmd_run)
@@ -317,6 +364,15 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
         return args.func(args, settings, out)
     except CorpusMissing as err:
         print(err, file=sys.stderr)
+        return EXIT_ERROR
+    except AddError as err:
+        print(render.add_error(err), file=sys.stderr)
+        return EXIT_ERROR
+    except ParksFileError as err:
+        print(render.parks_file_error(err), file=sys.stderr)
+        return EXIT_ERROR
+    except SeedError as err:
+        print(render.seed_error(err), file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:  # Ctrl-C: the chat says goodbye; anything else stops quietly
         if args.func in (cmd_chat, cmd_run):

@@ -19,7 +19,7 @@ from bot import stats as stats_mod
 from bot.answer import Answer, Hit, Reason, cite, excerpt
 from bot.coverage import Coverage
 from bot.index import INDEX_FORMAT, BM25Index, IndexStore, RankBM25Index, Scored, SparseIndex, bigrams, texts_hash, top
-from bot.ingest import Article, Paragraph, Passage, load_articles
+from bot.ingest import Article, Build, Paragraph, Passage, load_articles
 from bot.lexicon import Lexicon
 from bot.parks import Park, Registry, Resolution
 from bot.query import Query, analyse
@@ -80,6 +80,7 @@ class Engine:
         self.speller = Speller(self.index.terms, self.index.idf) if options.spelling else None
         self.coverage = Coverage(self.index, self.pairs if options.bigram_weight else None, self.docs,
                                  self.tokenize.frequency if options.unseen_prior else None)
+        registry.in_text = self.in_text
 
     @classmethod
     def load(cls, corpus_dir: Path | str, options: Options = Options()) -> Engine:
@@ -90,6 +91,13 @@ class Engine:
         registry = Registry.load(corpus_dir, lexicon.tokenizer)
         facts = stats_mod.load_facts(corpus_dir)
         return cls(articles, registry, facts, lexicon, options, corpus_dir / INDEX_DIR)
+
+    @classmethod
+    def from_build(cls, build: Build, corpus_dir: Path | str, options: Options = Options()) -> Engine:
+        """The engine over a build just written (`add`, `remove`), without reading it back; it saves the index
+        where `load` looks for it. The build's lexicon has the default switches, so `options` must too."""
+        return cls(build.articles, build.registry, build.facts, build.lexicon, options,
+                   Path(corpus_dir) / INDEX_DIR)
 
     def _indexes(self, store_dir: Path | None) -> tuple[BM25Index, BM25Index]:
         """The word and character-pair indexes: loaded if saved from this text and lexicon, else built and saved."""
@@ -174,6 +182,8 @@ class Engine:
         if query.empty:
             return Answer(query.text, False, None, "empty", examples=examples)
         if scope is not None and not scope.any():
+            if query.parks:  # a registered park no article is about yet: nothing to answer from
+                return Answer(query.text, False, query.park, "not_found", terms=query.terms())
             return Answer(query.text, False, None, "not_covered", place=query.unknown[0],
                           parks=[p.name for p in self.registry.parks])
         if query.parks and not query.content:
@@ -190,6 +200,10 @@ class Engine:
                 mask[self._holding(place)] = True
             return mask
         return None
+
+    def in_text(self, text: str) -> bool:
+        """Whether a paragraph holds `text` as written: a place name the articles spell is no typo."""
+        return len(text) >= 2 and bool(self._holding(text))
 
     def _holding(self, name: str) -> list[int]:
         """Paragraphs whose text holds `name`, found through its rarest character pair, not by a scan.

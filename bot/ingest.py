@@ -13,9 +13,16 @@ import os
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.progress import Steps, silent
 from bot.text import clean_heading, clean_line, fullwidth_punct, pair_quotes
+from bot.webmeta import Meta, has_dateline, meta_line, split_dateline
+
+if TYPE_CHECKING:  # the build imports these when it runs: parks and stats import this module
+    from bot.lexicon import Lexicon
+    from bot.parks import Registry
+    from bot.stats import Fact
 
 _SENTENCE_DONE = re.compile(r"[。！？；…!?;][”’）」』》】)\"]*$")
 _ARROWS = "▲◀▼►△▷◁"  # caption markers pointing at a photo
@@ -23,7 +30,6 @@ _BYLINE = re.compile(r"^▶|记者|通讯员")
 _NAME_ONLY = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 _CREDIT = re.compile(r"(供图|/图|／图|摄)$|^图片来源")
 _INLINE_BYLINE = re.compile(r"[（(][^（()）]*(记者|通讯员)[^（()）]*[)）]$")
-_DATELINE = re.compile(r"^本报讯\s*")
 _AD_MARKER = "广告"
 # A line opening with a time phrase and a comma starts a paragraph even after an
 # unfinished one: the print lost the end of the previous paragraph (「……全面国产」「2024年，……」).
@@ -62,6 +68,19 @@ class Article:
     byline: str = ""
     park: str = ""
     paragraphs: list[Paragraph] = field(default_factory=list)
+    # A web article's metadata lines (bot/webmeta.py): publication date (YYYY-MM-DD), source site, editor.
+    date: str = ""
+    source: str = ""
+    editor: str = ""
+
+    def note(self, meta: Meta) -> None:
+        """Keep what a metadata line said; the first date and source stand, bylines and editors add up."""
+        self.date = self.date or meta.date
+        self.source = self.source or meta.source
+        if meta.byline and meta.byline not in self.byline:
+            self.byline = _join_byline(self.byline, meta.byline)
+        if meta.editor and meta.editor not in self.editor:
+            self.editor = f"{self.editor} {meta.editor}".strip()
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -161,7 +180,7 @@ def _starts_article(lines: list[_Line], i: int) -> bool:
         return True
     for nxt in lines[i + 1:i + 4]:
         text = nxt.text.strip()
-        if _is_byline(text) or _DATELINE.match(text):
+        if _is_byline(text) or has_dateline(clean_line(text)) or meta_line(clean_line(text)) is not None:
             return True
         if nxt.level or (len(text) > HEADING_MAX and not _is_credit(text)):
             return False
@@ -177,6 +196,13 @@ class _Page:
         self.section = ""
         self.pending_heading = ""  # a section heading not yet followed by text
         self.heading_mark = 0  # paragraphs the current article had when its last heading came
+        self.pending_meta: list[Meta] = []  # metadata lines seen before the first title
+
+    def note(self, meta: Meta) -> None:
+        if self.current is None:
+            self.pending_meta.append(meta)
+        else:
+            self.current.note(meta)
 
     @property
     def current(self) -> Article | None:
@@ -191,7 +217,11 @@ class _Page:
             if not line.level and len(cur.title) <= 6:
                 title = f"{cur.title}：{title}"
             self.articles.pop()
-        self.articles.append(Article(article_id="", seed=self.seed, title=title))
+        article = Article(article_id="", seed=self.seed, title=title)
+        for meta in self.pending_meta:
+            article.note(meta)
+        self.pending_meta = []
+        self.articles.append(article)
         self.section, self.pending_heading, self.heading_mark = "", "", 0
 
     def add_heading(self, line: _Line) -> None:
@@ -243,7 +273,10 @@ def parse_page(text: str, seed: str, prefix: str) -> list[Article]:
         unfinished = cut and not _OPENER.match(body)
         i += 1
 
-        if body == _AD_MARKER:
+        meta = meta_line(body) if not line.level else None
+        if meta is not None:
+            page.note(meta)
+        elif body == _AD_MARKER:
             page.drop_advert()
         elif _is_credit(body):
             continue
@@ -274,7 +307,11 @@ def parse_page(text: str, seed: str, prefix: str) -> list[Article]:
         elif _NAME_ONLY.match(body) and not unfinished and page.current is not None:
             page.current.byline = page.current.byline or body  # a signature under the article
         else:
-            body, byline = _split_inline_byline(_DATELINE.sub("", body))
+            body, _ = split_dateline(body)
+            page.note(split_dateline(clean_heading(line.text))[1])  # the byline keeps its spaces
+            if not body:
+                continue
+            body, byline = _split_inline_byline(body)
             if byline and page.current is not None and not page.current.byline:
                 page.current.byline = byline
             if unfinished and previous is not None:
@@ -324,16 +361,29 @@ def load_articles(corpus_dir: Path) -> list[Article]:
     return [Article.from_dict(a) for a in data]
 
 
-def parse_seeds(seeds_dir: Path, steps: Steps = silent) -> list[Article]:
-    """Every seed, parsed; the first unreadable one stops everything."""
-    paths = sorted(p for p in seeds_dir.iterdir() if p.is_file() and not p.name.startswith("."))
-    if not paths:
+def seed_paths(seeds_dir: Path) -> list[Path]:
+    return sorted(p for p in seeds_dir.iterdir() if p.is_file() and not p.name.startswith("."))
+
+
+def parse_seeds(seeds_dir: Path, steps: Steps = silent, extra: dict[str, str] | None = None,
+                leave_out: frozenset[str] = frozenset()) -> list[Article]:
+    """Every seed, parsed; the first unreadable one stops everything.
+
+    `extra` are seeds not written yet (name → text) and `leave_out` names seeds to skip:
+    what `add` and `remove` preview before they touch seeds/.
+    """
+    sources: dict[str, Path | str] = {p.name: p for p in seed_paths(seeds_dir) if p.name not in leave_out}
+    sources.update(extra or {})
+    if not sources:
         raise SeedError(seeds_dir, "none", "no seed files")
-    prefixes = [seed_prefix(p) for p in paths]
+    names = sorted(sources)
+    prefixes = [seed_prefix(Path(n)) for n in names]
     articles = []
-    for path in steps(paths, "seeds"):
-        prefix = seed_prefix(path) if prefixes.count(seed_prefix(path)) == 1 else path.stem
-        articles += parse_page(read_seed(path), path.name, prefix)
+    for name in steps(names, "seeds"):
+        source = sources[name]
+        prefix = seed_prefix(Path(name)) if prefixes.count(seed_prefix(Path(name))) == 1 else Path(name).stem
+        text = read_seed(source) if isinstance(source, Path) else source
+        articles += parse_page(text, name, prefix)
     return articles
 
 
@@ -349,14 +399,67 @@ def _dump(data: object) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 
-def corpus_files(seeds_dir: Path, corpus_dir: Path, steps: Steps = silent) -> tuple[dict[str, str], BuildReport]:
-    """What a build would write to corpus/, file by file; `doctor` compares it with what is there."""
+@dataclass
+class Build:
+    """A build done in memory: the files it would write, and what it is made of (for a preview or an engine)."""
+
+    outputs: dict[str, str]
+    report: BuildReport
+    articles: list[Article]
+    facts: list[Fact]
+    registry: Registry
+    lexicon: Lexicon
+
+    def write(self, corpus_dir: Path) -> None:
+        """Every output to a temporary file first, then all renamed into place: an error leaves corpus/ as it was."""
+        corpus_dir.mkdir(parents=True, exist_ok=True)
+        temps = []
+        try:
+            for name, text in self.outputs.items():
+                tmp = corpus_dir / f".{name}.tmp"
+                tmp.write_text(text, encoding="utf-8")
+                temps.append((tmp, corpus_dir / name))
+        except OSError:
+            for tmp, _ in temps:
+                tmp.unlink(missing_ok=True)
+            raise
+        for tmp, final in temps:
+            os.replace(tmp, final)
+
+
+def plan_build(seeds_dir: Path, corpus_dir: Path, steps: Steps = silent, extra: dict[str, str] | None = None,
+               leave_out: frozenset[str] = frozenset(), placements: dict[str, str] | None = None) -> Build:
+    """seeds/ → what corpus/ would hold: articles, parks (found ones registered), figures. Nothing is written.
+
+    Parks named in titles that corpus/parks.toml lacks are registered in parks_found.toml
+    (bot/discover.py) before the articles are attributed, so an article about a new park is
+    placed in it, not in a park with a similar name.
+    """
+    from dataclasses import replace
+
     from bot import parks, stats
+    from bot.discover import FOUND_FILE, Found, discover
     from bot.lexicon import Lexicon
 
     lexicon = Lexicon.load(corpus_dir)
-    registry = parks.Registry.from_toml(corpus_dir / parks.REGISTRY_FILE, lexicon.tokenizer)
-    articles, unplaced = read_articles(seeds_dir, registry, steps)
+    found = Found.read(corpus_dir)
+    names = [n for p in found.parks for n in p.names()]
+    found.placements.update(placements or {})
+    articles = parse_seeds(seeds_dir, steps, extra, leave_out)
+    ids = {a.article_id for a in articles}
+    found.placements = {a: p for a, p in found.placements.items() if a in ids}
+    for _ in range(3):
+        # The found parks' names are in the lexicon (cut whole); when they change, load it with the new ones
+        # and look again, until the names the lexicon holds are the names found: a fresh build of the same
+        # seeds then finds the same.
+        hand = parks.Registry.from_toml(corpus_dir / parks.REGISTRY_FILE, lexicon.tokenizer)
+        found.parks = discover(articles, hand, found.placements, lexicon.tokenizer)
+        new = [n for p in found.parks for n in p.names()]
+        if new == names:
+            break
+        names, lexicon = new, Lexicon.load(corpus_dir, found=new)
+    registry = parks.Registry(hand.parks + [replace(p) for p in found.parks], lexicon.tokenizer)
+    unplaced = parks.attribute(articles, registry, found.placements)
     # Figures are extracted article by article (each article's names are its own), so progress can be shown.
     facts = [f for article in steps(articles, "facts")
              for f in stats.extract_facts([article], registry, lexicon.vocabulary)]
@@ -364,8 +467,16 @@ def corpus_files(seeds_dir: Path, corpus_dir: Path, steps: Steps = silent) -> tu
         ARTICLES_FILE: _dump([a.to_dict() for a in articles]),
         parks.BUILT_FILE: _dump([p.to_dict() for p in registry.parks]),
         stats.FACTS_FILE: _dump([f.to_dict() for f in facts]),
+        FOUND_FILE: found.text(),
     }
-    return outputs, BuildReport(len(articles), sum(len(a.paragraphs) for a in articles), len(facts), unplaced)
+    report = BuildReport(len(articles), sum(len(a.paragraphs) for a in articles), len(facts), unplaced)
+    return Build(outputs, report, articles, facts, registry, lexicon)
+
+
+def corpus_files(seeds_dir: Path, corpus_dir: Path, steps: Steps = silent) -> tuple[dict[str, str], BuildReport]:
+    """What a build would write to corpus/, file by file; `doctor` compares it with what is there."""
+    build = plan_build(seeds_dir, corpus_dir, steps)
+    return build.outputs, build.report
 
 
 def build_corpus(seeds_dir: Path, corpus_dir: Path, steps: Steps = silent) -> BuildReport:
@@ -374,13 +485,9 @@ def build_corpus(seeds_dir: Path, corpus_dir: Path, steps: Steps = silent) -> Bu
     Each output is written to a temporary file and renamed into place, so a failed
     or interrupted build leaves the previous corpus intact.
     """
-    outputs, report = corpus_files(seeds_dir, corpus_dir, steps)
-    corpus_dir.mkdir(parents=True, exist_ok=True)
-    for name, text in outputs.items():
-        tmp = corpus_dir / f".{name}.tmp"
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, corpus_dir / name)
-    return report
+    build = plan_build(seeds_dir, corpus_dir, steps)
+    build.write(corpus_dir)
+    return build.report
 
 
 @dataclass

@@ -16,6 +16,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.discover import Found
+from bot.parks import REGISTRY_FILE, read_registry
 from bot.stats import Vocabulary
 from bot.text import normalize_query
 from bot.tokens import Tokenizer, normalize
@@ -64,13 +66,16 @@ def read_colloquial(path: Path) -> list[tuple[str, str]]:
     return sorted(pairs, key=lambda p: -len(p[0]))
 
 
-def read_park_names(corpus_dir: Path) -> list[str]:
-    """Every name, alias and place of the hand-kept registry: they must be cut whole."""
-    path = corpus_dir / "parks.toml"
-    if not path.exists():
-        return []
-    parks = tomllib.loads(path.read_text(encoding="utf-8")).get("park", [])
-    return [n for p in parks for n in [p.get("name", ""), *p.get("aliases", []), *p.get("places", [])] if n]
+def read_park_names(corpus_dir: Path, found: list[str] | None = None) -> list[str]:
+    """Every name, alias and place of the registry — hand-kept, and found (bot/discover.py) unless `found` gives
+    those: they must be cut whole."""
+    path = corpus_dir / REGISTRY_FILE
+    hand = [n for p in (read_registry(path) if path.exists() else []) for n in p.names() if n]
+    return hand + (found_names(corpus_dir) if found is None else found)
+
+
+def found_names(corpus_dir: Path) -> list[str]:
+    return [n for p in Found.read(corpus_dir).parks for n in p.names() if n]
 
 
 @dataclass(frozen=True)
@@ -152,12 +157,18 @@ class Lexicon:
 
     @classmethod
     def load(cls, corpus_dir: Path, *, user_dict: bool = True, stopwords: bool = True, synonyms: bool = True,
-             search_mode: bool = True) -> Lexicon:
-        """Read every list; the switches turn one off for benchmarks/retrieval.py's measurements."""
+             search_mode: bool = True, found: list[str] | None = None) -> Lexicon:
+        """Read every list; the switches turn one off for benchmarks/retrieval.py's measurements.
+
+        `found` are the names of the found parks when the build has just found them (parks_found.toml
+        is not written yet); the fingerprint holds those names, not the file, whose other fields
+        (province, found_in) do not change how text is cut.
+        """
+        found = found_names(corpus_dir) if found is None else found
         syn = read_synonyms(corpus_dir / "synonyms.txt") if synonyms else {}
         cues = QuestionWords.load(corpus_dir / "question_words.toml")
         frames = [normalize(w) for kind in FRAMES for w in cues.words[kind] if not re.search(r"\s", w)]
-        words: list[tuple[str, int | None]] = [(normalize(n), None) for n in read_park_names(corpus_dir)]
+        words: list[tuple[str, int | None]] = [(normalize(n), None) for n in read_park_names(corpus_dir, found)]
         words += [(w, None) for w in syn]
         if user_dict:
             words += read_dictionary(corpus_dir / "userdict.txt")
@@ -169,6 +180,7 @@ class Lexicon:
         for name in FILES:
             path = corpus_dir / name
             digest.update(name.encode() + b"\0" + (path.read_bytes() if path.exists() else b"") + b"\0")
+        digest.update("\0".join(found).encode() + b"\0")
         digest.update(repr((user_dict, stopwords, synonyms, search_mode)).encode())
         return cls(words, stop, syn, cues, read_colloquial(corpus_dir / "colloquial.txt"),
                    Vocabulary.load(corpus_dir), read_list(corpus_dir / "examples.txt"), digest.hexdigest()[:16],

@@ -14,6 +14,7 @@ import json
 import re
 import tomllib
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -59,12 +60,56 @@ class Park:
     aliases: list[str] = field(default_factory=list)
     places: list[str] = field(default_factory=list)  # towns and sub-parks inside it: 科才镇, 淮海生物医药产业园
     articles: list[dict] = field(default_factory=list)
+    # Not hand-kept: found in these articles' titles (bot/discover.py).
+    found_in: list[str] = field(default_factory=list)
+
+    @classmethod
+    def entries(cls, path: Path, raw: object, required: tuple[str, ...] = ("name", "kind", "province")) -> list[Park]:
+        """The [[park]] tables of a registry file, each checked: a bad one is a ParksFileError naming it."""
+        if not isinstance(raw, list):
+            raise ParksFileError(path, None, "not_list")
+        known = set(cls.__dataclass_fields__)
+        parks = []
+        for n, entry in enumerate(raw, start=1):
+            if not isinstance(entry, dict):
+                raise ParksFileError(path, n, "not_table")
+            name = entry.get("name") if isinstance(entry.get("name"), str) else None
+            missing = [f for f in required if not entry.get(f)]
+            if missing:
+                raise ParksFileError(path, n, "missing", name, ", ".join(missing))
+            unknown = sorted(set(entry) - known)
+            if unknown:
+                raise ParksFileError(path, n, "unknown_field", name, ", ".join(unknown))
+            for key, value in entry.items():
+                if key in ("aliases", "places", "found_in", "articles"):
+                    ok = isinstance(value, list) and all(isinstance(v, str if key != "articles" else dict)
+                                                         for v in value)
+                else:
+                    ok = isinstance(value, str)
+                if not ok:
+                    raise ParksFileError(path, n, "wrong_type", name, key)
+            parks.append(cls(**entry))
+        return parks
 
     def names(self) -> list[str]:
         return [self.name, *self.aliases, *self.places]
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+class ParksFileError(ValueError):
+    """A registry file that cannot be used: TOML syntax, or an entry with a missing, unknown or mistyped field.
+
+    `entry` is the 1-based position of the [[park]] table and `name` its name when it has one;
+    `problem` (syntax, encoding, missing, unknown_field, wrong_type, not_table, not_list, placement)
+    and `detail` (the fields, the parser's message) are what bot/render.py words as one line.
+    """
+
+    def __init__(self, path: Path, entry: int | None, problem: str, name: str | None = None, detail: str = ""):
+        where = f"[[park]] #{entry} " if entry else ""
+        super().__init__(f"{path}: {where}{f'({name}) ' if name else ''}{problem} {detail}".strip())
+        self.path, self.entry, self.problem, self.name, self.detail = path, entry, problem, name, detail
 
 
 @dataclass
@@ -111,6 +156,9 @@ class Registry:
     def __init__(self, parks: list[Park], tokenizer: Tokenizer):
         self.parks = parks
         self.tokenizer = tokenizer
+        # Whether the articles hold a text: a name they spell is a real place, never a typo of another.
+        # The engine sets it once its index is built.
+        self.in_text: Callable[[str], bool] = lambda text: False
         self._by_name: dict[str, list[Park]] = {}
         for park in parks:
             for name in park.names():
@@ -124,8 +172,7 @@ class Registry:
 
     @classmethod
     def from_toml(cls, path: Path, tokenizer: Tokenizer) -> Registry:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-        return cls([Park(**entry) for entry in data.get("park", [])], tokenizer)
+        return cls(read_registry(path), tokenizer)
 
     @classmethod
     def load(cls, corpus_dir: Path, tokenizer: Tokenizer) -> Registry:
@@ -133,7 +180,9 @@ class Registry:
         built = corpus_dir / BUILT_FILE
         if built.exists():
             return cls([Park(**entry) for entry in json.loads(built.read_text(encoding="utf-8"))], tokenizer)
-        return cls.from_toml(corpus_dir / REGISTRY_FILE, tokenizer)
+        from bot.discover import Found
+
+        return cls(read_registry(corpus_dir / REGISTRY_FILE) + Found.read(corpus_dir).parks, tokenizer)
 
     def get(self, name: str) -> Park | None:
         return next((p for p in self.parks if p.name == name), None)
@@ -153,11 +202,13 @@ class Registry:
 
     # -- resolution ----------------------------------------------------------
 
-    def resolve(self, name: str) -> Resolution:
-        query = _repair_suffix(_NOISE.sub("", normalize_query(name)))
+    def resolve(self, name: str, typos: bool = True) -> Resolution:
+        """The park a name means; `typos=False` for a name read from an article, which is spelt as meant."""
+        query = _NOISE.sub("", normalize_query(name))
+        query = _repair_suffix(query) if typos else query
         if len(query) < 2:
             return self._unknown([])
-        steps = (self._exact, self._partial, self._inside, self._same_place, self._typo)
+        steps = (self._exact, self._partial, self._inside, self._same_place) + ((self._typo,) if typos else ())
         for step in steps:
             found = step(query)
             if len(found) == 1:
@@ -194,7 +245,7 @@ class Registry:
         (「昆明」「贵州」) is another place, not a typo.
         """
         core, family = split_name(query)
-        if self.is_known_word(core) or (len(core) <= 2 and not family):
+        if self.is_known_word(core) or (len(core) <= 2 and not family) or self.in_text(query):
             return []
         return self._one_off(core, family)
 
@@ -304,13 +355,26 @@ def _unique(parks) -> list[Park]:
 # -- attribution -------------------------------------------------------------------
 
 
-def attribute(articles, registry: Registry) -> list[str]:
-    """Give each article the park it is about; return the ids of articles no park fits."""
+def read_registry(path: Path) -> list[Park]:
+    """The hand-kept parks.toml, checked entry by entry."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as err:
+        raise ParksFileError(path, None, "syntax", detail=str(err)) from err
+    except UnicodeDecodeError as err:
+        raise ParksFileError(path, None, "encoding", detail=str(err.start)) from err
+    return Park.entries(path, data.get("park", []))
+
+
+def attribute(articles, registry: Registry, placements: dict[str, str] | None = None) -> list[str]:
+    """Give each article the park it is about (or the one it was placed in by hand); return the ids no park fits."""
     unplaced: list[str] = []
+    placements = placements or {}
     for known in registry.parks:
         known.articles = []
     for article in articles:
-        park = article_park(article, registry)
+        placed = placements.get(article.article_id)
+        park = registry.resolve(placed, typos=False).park if placed else article_park(article, registry)
         article.park = park.name if park else ""
         if park is None:
             unplaced.append(article.article_id)

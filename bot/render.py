@@ -11,12 +11,13 @@ from typing import TYPE_CHECKING
 
 from bot.answer import Answer
 from bot.ingest import SeedError
-from bot.parks import Park, Resolution
+from bot.parks import Park, ParksFileError, Resolution
 from bot.stats import Fact, Overview
 from bot.text import Asked
 
 if TYPE_CHECKING:  # only for annotations: render must not load the settings or the doctor
     from bot.doctor import CorpusInfo
+    from bot.seeds import AddError, Change, Summary
     from bot.settings import Settings
 
 FACT_EXCERPT_MAX = 60  # the words around a figure in a list of figures
@@ -440,3 +441,94 @@ def doctor_webhook_not_https(url: str) -> str:
 
 def doctor_webhook_bad_port(port: int) -> str:
     return f"TELEGRAM_WEBHOOK_PORT 无效：{port}"
+
+
+# -- adding and removing articles (python -m bot add|remove, Telegram /add) ----------------------------------
+
+PARKS_FILE_PROBLEMS = {
+    "syntax": "TOML 语法错误（{detail}）",
+    "encoding": "不是 UTF-8 文本（第 {detail} 字节起）",
+    "missing": "缺少字段 {detail}",
+    "unknown_field": "有不认识的字段 {detail}",
+    "wrong_type": "字段 {detail} 的类型不对（name/kind/province/city 是字符串，aliases/places 是字符串列表）",
+    "not_table": "不是一个表",
+    "not_list": "[[park]] 必须是表的列表",
+    "placement": "[[placement]] 需要 article 和 park 两个字段",
+}
+
+
+def parks_file_error(err: ParksFileError) -> str:
+    """A registry file that cannot be read, in one line naming the file and the entry; nothing was written."""
+    entry = f"第 {err.entry} 个条目" if err.entry else ""
+    named = f"（{err.name}）" if err.name else ""
+    problem = PARKS_FILE_PROBLEMS.get(err.problem, err.problem).format(detail=err.detail)
+    return f"{err.path}：{entry}{named}{problem}。请改正后再试；corpus/ 和 seeds/ 未改动。"
+
+
+ADD_PROBLEMS = {
+    "empty": "{name}：是空的，没有可添加的文章。",
+    "too_big": "{name}：太大（{detail} 字节），一篇文章不超过 1 MB，这不像一篇文章。",
+    "binary": "{name}：不是文本（二进制内容）。请发送 .txt 或 .md 文本文件。",
+    "encoding": "{name}：无法识别的文字编码（第 {detail} 字节起既不是 UTF-8 也不是 GBK）。请另存为 UTF-8 再试。",
+    "not_chinese": "{name}：几乎没有中文，不像一篇中文文章。",
+    "nothing": "{name}：没有读出文章。第一行应是标题，下面是正文段落（只有标题或小标题不行）。",
+    "duplicate": "{name}：与已有的 {detail} 内容相同，没有重复添加。",
+    "park_ambiguous": "园区「{name}」可能指：{detail}。请写全名。",
+    "bad_id": "「{name}」不是文章编号：应形如 005-1（一篇），或 005（整份文件）。",
+    "no_such_article": "没有编号为 {name} 的文章。用 /park 园区名 或 python -m bot park 名称 查看文章编号。",
+    "page": "{name} 所在的文件还有别的文章（{detail}）：只能整份删除，用 remove 加文件编号。",
+}
+
+
+def add_error(err: AddError) -> str:
+    """Why nothing was added or removed, in one line naming the input; seeds/ and corpus/ are as they were."""
+    text = ADD_PROBLEMS.get(err.problem, "{name}：{detail}").format(name=err.name, detail=err.detail)
+    if err.problem == "page":
+        prefix, _, ids = err.detail.partition(" ")
+        text = ADD_PROBLEMS["page"].format(name=err.name, detail=ids) + f"（remove {prefix}）"
+    return text + "未做任何改动。"
+
+
+def article_line(s: Summary) -> str:
+    """One article of an add or remove: id, title, paragraphs, figures, and where it went."""
+    if not s.park:
+        where = "未能归属任何园区（可用 --park 名称 指定）"
+    elif s.registered:
+        where = f"新登记园区 {s.park}"
+    else:
+        where = f"归入 {s.park}"
+    return f"{s.article_id}《{s.title}》：{s.paragraphs} 段，{s.figures} 条数据 → {where}"
+
+
+def article_meta(s: Summary) -> str:
+    return " · ".join(x for x in (s.date, s.source, s.byline) if x)
+
+
+def add_text(change: Change, parks: dict[str, Park] | None = None) -> str:
+    """What `add` did (or, in a dry run, would do): the seed, then each article with its park."""
+    parks = parks or {}
+    head = (f"已添加 {len(change.articles)} 篇文章（{'、'.join(change.seeds)}），语料已重建：" if change.written
+            else f"预览（未写入）：将添加 {len(change.articles)} 篇文章")
+    lines = [head]
+    for s in change.articles:
+        lines.append("  " + article_line(s))
+        if meta := article_meta(s):
+            lines.append(f"    {meta}")
+        park = parks.get(s.park)
+        if s.registered and park is not None:
+            where = place(park) or "省市未知"
+            lines.append(f"    {park.kind or '类型未知'} · {where}（登记在 corpus/parks_found.toml）")
+    for name, encoding in change.converted.items():
+        lines.append(f"注意：{name} 是 {encoding} 编码，已转换为 UTF-8 保存。")
+    if change.written and change.articles:
+        lines.append(f"撤销：python -m bot remove {change.articles[0].article_id.split('-')[0]}")
+    return "\n".join(lines)
+
+
+def remove_text(change: Change) -> str:
+    head = ("已删除" if change.written else "预览（未写入）：将删除") + f" {'、'.join(change.seeds)}："
+    return "\n".join([head, *("  " + article_line(s) for s in change.articles)])
+
+
+def unreadable_file(name: str, reason: str) -> str:
+    return f"{name}：无法读取（{reason}）。未做任何改动。"

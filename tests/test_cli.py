@@ -116,12 +116,14 @@ def test_missing_corpus_is_one_clear_line(tmp_path, monkeypatch, capsys):
 
 
 def test_build_reports_what_it_built(tmp_path, monkeypatch):
+    import shutil
 
     corpus = tmp_path / "corpus"
     shutil.copytree(ROOT / "corpus", corpus)
     monkeypatch.setenv("CORPUS_DIR", str(corpus))
     code, out = run(["build"])
-    assert code == 0 and "11 篇文章" in out
+    built = json.loads((corpus / "articles.json").read_text(encoding="utf-8"))
+    assert code == 0 and f"{len(built)} 篇文章" in out
 
 
 def test_malformed_setting_is_one_line_naming_the_variable(monkeypatch, capsys):
