@@ -180,7 +180,8 @@ def test_the_same_article_with_other_line_breaks_is_a_duplicate(tmp_path):
 
 
 @pytest.mark.parametrize("broken,expected", [
-    ('\n[[park]]\nname = "某某高新区"\nkind = "国家高新区"\n', ["parks.toml", "第 13 个条目", "某某高新区", "province"]),
+    ('\n[[park]]\nname = "某某高新区"\nkind = "国家高新区"\n',
+     ["parks.toml", "第 13 个条目", "某某高新区", "province"]),
     ('\n[[park]\nname = "x"\n', ["parks.toml", "TOML 语法错误"]),
 ])
 def test_a_broken_parks_toml_is_one_line_naming_file_and_entry(tmp_path, monkeypatch, capsys, broken, expected):
