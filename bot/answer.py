@@ -11,6 +11,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
+from bot.followup import Context
 from bot.text import split_sentences
 
 EXCERPT_MAX = 150
@@ -48,7 +49,9 @@ class Hit:
 #   not_found    the articles hold no answer
 #   greeting     only a greeting or thanks (`examples` to try)
 #   not_chinese  mostly Latin letters and nothing found: the bot reads Chinese (`examples`)
-Reason = Literal["answered", "empty", "not_covered", "only_park", "not_found", "greeting", "not_chinese"]
+#   no_more      a follow-up asked for more results (「还有呢」) and there are none
+Reason = Literal["answered", "empty", "not_covered", "only_park", "not_found", "greeting", "not_chinese",
+                 "no_more"]
 
 
 @dataclass
@@ -63,12 +66,15 @@ class Answer:
     place: str = ""  # not_covered: the place as the question names it
     parks: list[str] = field(default_factory=list)  # only_park: the parks named; not_covered: those we cover
     examples: list[str] = field(default_factory=list)  # greeting, not_chinese, empty: questions to try
+    assumed: str = ""  # a follow-up: what it took from the previous question (Context.label)
+    context: Context | None = None  # what the next question of a conversation is read against (bot/followup.py)
 
     def to_dict(self) -> dict:
         """The `ask --json` shape without `message`, which the adapter adds from bot.render."""
         return {"query": self.query, "found": self.found, "park": self.park, "reason": self.reason,
                 "hits": [h.to_dict() for h in self.hits], "terms": self.terms,
-                "confidence": round(self.confidence, 3)}
+                "confidence": round(self.confidence, 3), "assumed": self.assumed,
+                "context": self.context.to_dict() if self.context else None}
 
 
 def cite(title: str, park: str, paragraph: int, caption: bool = False) -> str:

@@ -11,7 +11,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TextIO
 
@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from bot import console, render
 from bot.answer import Answer
 from bot.engine import Engine
+from bot.followup import Context, Conversation
 from bot.ingest import SeedError
 from bot.parks import ParksFileError
 from bot.report import build_report, write_csv
@@ -80,13 +81,29 @@ def cmd_ask(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     if args.question is None:
         print(render.ASK_USAGE, file=sys.stderr)
         return EXIT_USAGE
+    try:
+        context = _context(args.context)
+    except (OSError, ValueError) as err:
+        print(render.bad_context(args.context, err), file=sys.stderr)
+        return EXIT_USAGE
     question = asked(args.question)
-    answer = engine.ask(question.text, top_k)
+    answer = engine.ask(question.text, top_k, context)
     if args.json:
         _print_json(answer_json(answer, _note(question)), out)
     else:
         out.write("".join(part + "\n" for part in (_note(question), render.answer_text(answer)) if part))
     return EXIT_OK
+
+
+def _context(given: str | None) -> Context | None:
+    """`--context`: JSON, or a file holding it; a context, or a whole `ask --json` answer carrying one."""
+    if given is None:
+        return None
+    text = given if given.lstrip().startswith("{") else Path(given).read_text(encoding="utf-8-sig")
+    data = json.loads(text)
+    if isinstance(data, dict) and "context" in data and "question" not in data:
+        data = data["context"]
+    return None if data is None else Context.from_dict(data)
 
 
 def cmd_build(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
@@ -179,7 +196,8 @@ def cmd_chat(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
         store = _store(settings)
         out.write(render.CHAT_BANNER + "\n")
         try:
-            for reply in chat_replies(engine, console.lines(out), settings.top_k, store):
+            for reply in chat_replies(engine, console.lines(out), settings.top_k, store,
+                                      settings.context_minutes * 60):
                 out.write(reply + "\n")
                 out.flush()
         finally:
@@ -196,8 +214,13 @@ def _store(settings: Settings) -> Store | None:
                  corpus=corpus_version(settings.corpus_dir))
 
 
-def chat_replies(engine: Engine, lines: Iterable[str], top_k: int = 3, store: Store | None = None) -> Iterable[str]:
-    """The console chat: the bot's commands and questions, as plain text, one reply per line read."""
+def chat_replies(engine: Engine, lines: Iterable[str], top_k: int = 3, store: Store | None = None,
+                 quiet: float = 600.0, clock: Callable[[], float] = time.monotonic) -> Iterable[str]:
+    """The console chat: the bot's commands and questions, as plain text, one reply per line read.
+
+    A question is read against the one before it (a follow-up, bot/followup.py) for `quiet` seconds; /start forgets.
+    """
+    conversation = Conversation(quiet)
     for line in lines:
         text = line.strip()
         if not text:
@@ -209,6 +232,8 @@ def chat_replies(engine: Engine, lines: Iterable[str], top_k: int = 3, store: St
         if command in ("/quit", "/exit", "/q"):
             return
         if command in ("/help", "/start"):
+            if command == "/start":
+                conversation.forget()
             yield render.HELP
         elif command == "/parks":
             yield render.parks_text(engine.parks())
@@ -222,7 +247,8 @@ def chat_replies(engine: Engine, lines: Iterable[str], top_k: int = 3, store: St
             question = asked(rest if command == "/ask" else text)
             note = _note(question)
             started = time.perf_counter()
-            answer = engine.ask(question.text, top_k)
+            answer = engine.ask(question.text, top_k, conversation.current(clock()))
+            conversation.keep(answer.context, clock())
             if store:
                 store.record("console", answer, (time.perf_counter() - started) * 1000)
             yield (note + "\n" if note else "") + render.answer_text(answer)
@@ -275,6 +301,8 @@ def cmd_doctor(args: argparse.Namespace, settings: Settings | None, out: TextIO,
 EXAMPLES = {
     "ask": ['python -m bot ask "兰州高新区有多少家高新技术企业？"',
             'python -m bot ask "泸州高新区有哪些产业链？" --json',
+            'python -m bot ask "兰州新区有多少党员" --json > turn1.json',
+            'python -m bot ask "那徐州呢？" --context turn1.json      # 追问：接上一问的 context',
             "python -m bot ask --batch questions.txt      # 每行一个问题，每行一个 JSON",
             "cat questions.txt | python -m bot ask --batch -"],
     "build": ["python -m bot build"],
@@ -311,6 +339,8 @@ def parser() -> argparse.ArgumentParser:
     ask.add_argument("--top-k", type=int, default=None, help="返回的段落数（默认 3）")
     ask.add_argument("--json", action="store_true", help="输出 JSON")
     ask.add_argument("--batch", action="store_true", help="每行一个问题（文件或标准输入），每行输出一个 JSON")
+    ask.add_argument("--context", metavar="JSON_OR_FILE",
+                     help="上一问的 context（ask --json 输出中的 context，或整个输出）：按追问理解这个问题")
     _command(sub, "build", "从 seeds/ 重新构建 corpus/", cmd_build)
     add = _command(sub, "add", "添加文章：存入 seeds/，重建语料和索引，报告每篇文章归入的园区", cmd_add)
     add.add_argument("files", nargs="+", metavar="FILE",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +18,7 @@ import numpy as np
 from bot import stats as stats_mod
 from bot.answer import Answer, Hit, Reason, cite, excerpt
 from bot.coverage import Coverage
+from bot.followup import Context, context_of, follow
 from bot.index import INDEX_FORMAT, BM25Index, IndexStore, RankBM25Index, Scored, SparseIndex, bigrams, texts_hash, top
 from bot.ingest import Article, Build, Paragraph, Passage, load_articles
 from bot.lexicon import Lexicon
@@ -57,6 +58,7 @@ class Options:
 
 
 CANDIDATES = 30  # hits re-ranked after BM25
+PASSING: tuple[Reason, ...] = ("greeting", "empty", "not_chinese")  # no question: a conversation keeps its context
 
 
 class Engine:
@@ -150,7 +152,54 @@ class Engine:
 
     # -- answering -----------------------------------------------------------
 
-    def ask(self, question: str, top_k: int = 3) -> Answer:
+    def ask(self, question: str, top_k: int = 3, context: Context | None = None) -> Answer:
+        """Answer `question`; with the `context` of the previous answer, as its follow-up if it reads as one.
+
+        Every answer carries the context the next question is read against; one that continued the
+        previous question says what it took from it (`assumed`). The question stays the user's.
+        """
+        turn = follow(self._analyse(question), context, self.lexicon.followup, self.tokenize.cut,
+                      self.registry) if context else None
+        if turn is None:
+            answer = self._alone(question, top_k)
+            if context and answer.reason in PASSING:  # 「谢谢」 between two questions: the conversation goes on
+                return replace(answer, context=context)
+            return replace(answer, context=self._context(answer, 0, len(answer.hits)))
+        if turn.more and context:
+            answer = self._more(context, top_k)
+        else:
+            tried = [self._alone(q, top_k) for q in turn.questions[:1]]
+            for q in turn.questions[1:]:
+                if tried[-1].found:
+                    break
+                tried.append(self._alone(q, top_k))
+            answer = next((a for a in tried if a.found), tried[0])
+            answer = replace(answer, context=self._context(answer, 0, len(answer.hits)))
+        assert answer.context is not None
+        return replace(answer, query=question, assumed=answer.context.label())
+
+    def _more(self, previous: Context, top_k: int) -> Answer:
+        """「还有呢」: the previous question's results after those already given."""
+        given = previous.offset + previous.shown
+        full = self._alone(previous.question, given + top_k)
+        hits = full.hits[given:]
+        context = replace(previous, offset=given, shown=len(hits))
+        if not hits:
+            return Answer(full.query, False, full.park, "no_more", terms=full.terms, context=context)
+        return replace(full, hits=hits, context=context)
+
+    def _analyse(self, question: str) -> Query:
+        return analyse(question, self.lexicon, self.registry, lambda t: bool(self.index.idf(t)),
+                       self.options.park_filter, self.speller)
+
+    def _context(self, answer: Answer, offset: int, shown: int) -> Context:
+        """What the answer was about: the parks the question named (or, if none, the park that answered)."""
+        query = self._analyse(answer.query)
+        written = self.registry.places_in(query.normal)[2] if self.options.park_filter else []
+        parks = [p.name for p in query.parks] + query.unknown or ([answer.park] if answer.found and answer.park else [])
+        return context_of(query, parks, [*written, *query.unknown], offset, shown)
+
+    def _alone(self, question: str, top_k: int = 3) -> Answer:
         """Analyse, limit to the parks named, rank, check the answer is there, cut excerpts."""
         query = analyse(question, self.lexicon, self.registry, lambda t: bool(self.index.idf(t)),
                         self.options.park_filter, self.speller)

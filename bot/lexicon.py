@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.discover import Found
+from bot.followup import FollowupWords
 from bot.parks import REGISTRY_FILE, read_registry
 from bot.stats import Vocabulary
 from bot.text import normalize_query
@@ -139,6 +140,7 @@ class Lexicon:
     examples: list[str]
     fingerprint: str  # a hash of every file read: an index built with another lexicon is stale
     tokenizer: Tokenizer = field(repr=False)
+    followup: FollowupWords = field(default_factory=FollowupWords)  # how a question continues the previous one
 
     def standard(self, text: str) -> str:
         """A question in chat words (「咋」「啥」「how many」) rewritten in the words the cue lists know."""
@@ -184,4 +186,4 @@ class Lexicon:
         digest.update(repr((user_dict, stopwords, synonyms, search_mode)).encode())
         return cls(words, stop, syn, cues, read_colloquial(corpus_dir / "colloquial.txt"),
                    Vocabulary.load(corpus_dir), read_list(corpus_dir / "examples.txt"), digest.hexdigest()[:16],
-                   Tokenizer(words, stop, search_mode=search_mode))
+                   Tokenizer(words, stop, search_mode=search_mode), FollowupWords.load(corpus_dir / "followup.toml"))

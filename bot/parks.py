@@ -33,6 +33,8 @@ PLACE_PATTERN = re.compile(
     r"|开发区|经开区|综合保税区|保税区|自贸区|自治县|县))"
 )
 _NOT_A_PLACE = re.compile(r"^(哪个|哪些|哪家|哪|什么|全国|各|这个|该|本|其他|所有|这些|一个|每个)")
+# 「那高新区呢」: 「那」 with a kind of park is no name but a follow-up asking about that kind (bot/followup.py).
+_THAT = re.compile(r"^(?:那么|那个|那)")
 # 「这标志着全国高新区」「增强了各高新区」: a determiner right before the suffix means no particular place.
 _NO_PLACE_BEFORE_SUFFIX = re.compile(r"(全国|各|每个|所有|其他|这些|该|本|哪个|哪些|什么)$")
 # Suffixes that say what kind of place a name is, longest first, each with its family: two names
@@ -305,7 +307,7 @@ class Registry:
         for match in PLACE_PATTERN.finditer(text):
             name = place_name(match.group(1), self.tokenizer)
             core = name[: -len(match.group(2))]
-            if _NOT_A_PLACE.match(name) or _NO_PLACE_BEFORE_SUFFIX.search(core):
+            if _NOT_A_PLACE.match(name) or _NO_PLACE_BEFORE_SUFFIX.search(core) or _kind_only(name):
                 continue
             res = self.resolve(name)
             if res.status == "ok" and res.park:
@@ -322,6 +324,12 @@ class Registry:
     def unknown_places(self, text: str) -> list[str]:
         """Park-like names in a text that are not in the registry (「杭州高新区」)."""
         return self.places_in(text)[1]
+
+
+def _kind_only(name: str) -> bool:
+    """「那高新区」「那个新区」: a kind of park after 「那」, no place (「那曲高新区」 is one)."""
+    that = _THAT.match(name)
+    return that is not None and any(name[that.end():] == suffix for suffix, _ in _SUFFIXES)
 
 
 def place_name(text: str, tokenizer: Tokenizer) -> str:

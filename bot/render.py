@@ -45,19 +45,28 @@ def unknown_command(command: str) -> str:
 
 
 def answer_text(answer: Answer, start: int = 0, count: int | None = None) -> str:
-    """The plain-text reply: each excerpt with its source, or why there is none."""
+    """The plain-text reply: each excerpt with its source, or why there is none; a follow-up first says what it
+    took from the previous question."""
+    head = assumed(answer)
     if not answer.found or not answer.hits:
-        return no_answer(answer)
+        return (head + "\n" if head else "") + no_answer(answer)
     shown = answer.hits[start:start + count] if count else answer.hits[start:]
-    lines = []
+    lines = [head] if head else []
     for hit in shown:
         lines.append(f"{hit.rank}. {hit.excerpt}")
         lines.append(f"   —— {hit.source}")
     return "\n".join(lines)
 
 
+def assumed(answer: Answer) -> str:
+    """「（接上一问：徐州高新区 · 高新技术企业）」: a follow-up says what it took from the conversation."""
+    return f"（接上一问：{answer.assumed}）" if answer.assumed else ""
+
+
 def no_answer(answer: Answer) -> str:
     """Why there is no answer, in one or two sentences that say what to try instead."""
+    if answer.reason == "no_more":
+        return "上一个问题没有更多结果了。可以换个问题，或把问题问得更具体些。"
     if answer.reason == "empty":
         return f"请输入一个文字问题，例如：{EXAMPLE}"
     if answer.reason == "greeting":
@@ -298,6 +307,10 @@ def seed_error(err: SeedError) -> str:
     guess = f"，看起来是 {err.encoding} 编码" if err.encoding else ""
     return (f"构建失败：{name} 不是 UTF-8 文本（第 {err.byte} 字节起）{guess}。转换后再构建："
             f"iconv -f {source} -t UTF-8 {err.path} > {name}.utf8 && mv {name}.utf8 {err.path}；{kept}")
+
+
+def bad_context(given: str, err: Exception) -> str:
+    return f"--context 读不懂（{given[:60]}）：{err}。请给出 ask --json 输出中的 context，或保存它的文件。"
 
 
 def no_batch_file(path: str) -> str:

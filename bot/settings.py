@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     admin_user_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     top_k: int = Field(default=3, ge=1, le=10)
     rate_limit_per_minute: int = Field(default=20, ge=1)
+    # A follow-up (「那徐州呢？」) is read against the previous question for this long after it; 0: never.
+    context_minutes: float = Field(default=10.0, ge=0)
     log_level: str = "INFO"
     seeds_dir: Path = ROOT / "seeds"
     corpus_dir: Path = ROOT / "corpus"

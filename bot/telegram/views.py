@@ -132,10 +132,11 @@ def split_html(markup: str, limit: int = MAX_MESSAGE) -> list[str]:
 
 def render_html(answer: Answer, start: int = 0, count: int | None = None) -> str:
     """Each excerpt with the question's terms in bold and its source; or why there is none."""
+    head = f"<i>{esc(render.assumed(answer))}</i>" if answer.assumed else ""
     if not answer.found or not answer.hits:
-        return esc(render.no_answer(answer))
+        return (head + "\n" if head else "") + esc(render.no_answer(answer))
     shown = answer.hits[start:start + count] if count else answer.hits[start:]
-    blocks = []
+    blocks = [head] if head else []
     for hit in shown:
         body = bold_terms(hit.excerpt, answer.terms)
         blocks.append(f"{hit.rank}. {body}\n<i>—— {esc(hit.source)}</i>")
