@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from bot.index import bigrams
 from bot.text import (
     MAX_QUESTION,
@@ -86,3 +88,10 @@ def test_a_long_paste_without_a_question_is_asked_by_its_start():
     paste = "兰州新区坚持党建引领，推动产业发展。" * 50
     result = asked(paste)
     assert result.text == paste[:MAX_QUESTION] and result.kept == "start"
+
+
+def test_a_very_long_message_without_punctuation_is_read_in_linear_time():
+    started = time.perf_counter()
+    result = asked("兰州高新区" * 8_000)
+    assert time.perf_counter() - started < 0.5
+    assert result.kept == "start"

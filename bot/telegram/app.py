@@ -19,7 +19,7 @@ from pydantic import SecretStr
 from telegram import Bot, BotCommand, Update
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, ApplicationBuilder
-from telegram.request import HTTPXRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.engine import Engine
 from bot.settings import Settings
@@ -69,13 +69,16 @@ async def register_commands(app: Application) -> None:
 
 
 def build_application(settings: Settings, engine: Engine, *, read_timeout: float | None = None,
-                      connect_timeout: float = 5.0, concurrent_updates: int = CONCURRENT_UPDATES) -> Application:
-    """The bot, wired to `engine`, talking to `settings.telegram_api_base_url` (Telegram or a local server)."""
+                      connect_timeout: float = 5.0, concurrent_updates: int = CONCURRENT_UPDATES,
+                      request: BaseRequest | None = None) -> Application:
+    """The bot, wired to `engine`, talking to `settings.telegram_api_base_url` (Telegram or a local server);
+    `request` replaces the HTTP client for every call but getUpdates (a fuzz test passes an in-process one)."""
     read_timeout = read_timeout or settings.telegram_read_timeout
     token = settings.telegram_bot_token.get_secret_value().strip() if settings.telegram_bot_token else ""
     base_url = settings.telegram_api_base_url.rstrip("/")
-    request = HTTPXRequest(connection_pool_size=concurrent_updates + 8, read_timeout=read_timeout,
-                           write_timeout=read_timeout, connect_timeout=connect_timeout, pool_timeout=read_timeout)
+    request = request or HTTPXRequest(connection_pool_size=concurrent_updates + 8, read_timeout=read_timeout,
+                                      write_timeout=read_timeout, connect_timeout=connect_timeout,
+                                      pool_timeout=read_timeout)
     app = (
         ApplicationBuilder()
         .token(token)

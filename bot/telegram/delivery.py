@@ -272,5 +272,17 @@ async def edit(query: CallbackQuery, markup: str, keyboard: InlineKeyboardMarkup
     try:
         await with_plain_fallback(query.edit_message_text, text, reply_markup=keyboard)
     except BadRequest as err:
-        if "message is not modified" not in err.message.lower():  # a double press, or a repeat: already showing it
+        if not nothing_to_edit(err):
             raise
+
+
+def nothing_to_edit(err: BadRequest) -> bool:
+    """An edit refused because it has nothing to do: a double press or a repeat (the message already shows it),
+    or a message that is gone (deleted by the user) or was never the bot's (a forged press)."""
+    reason = err.message.lower()
+    if "message is not modified" in reason:
+        return True
+    if "message to edit not found" in reason or "message can't be edited" in reason:
+        log.info("a button's message is gone or not ours: %s", err.message)
+        return True
+    return False

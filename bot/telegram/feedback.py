@@ -33,7 +33,7 @@ from bot.settings import Settings
 from bot.store import REASONS, Store, corpus_version
 from bot.telegram import views
 from bot.telegram.context import Context
-from bot.telegram.delivery import edit, send
+from bot.telegram.delivery import edit, nothing_to_edit, send
 
 log = logging.getLogger(__name__)
 GROUP = -2  # before every other handler (and before the -1 guard against unusable buttons)
@@ -85,7 +85,7 @@ async def _set_buttons(message: Message, keyboard: InlineKeyboardMarkup | None) 
     try:
         await message.edit_reply_markup(reply_markup=keyboard)
     except BadRequest as err:
-        if "message is not modified" not in err.message.lower():  # a double press
+        if not nothing_to_edit(err):  # a double press, or a message that is gone
             raise
 
 
