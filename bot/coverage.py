@@ -68,7 +68,8 @@ class Coverage:
                 best = max(best, PAIR_WEIGHT * self._pair_share(concept.word, doc))
             total += weight
             covered += weight * best
-        return covered / total if total else 0.0
+        # Nothing asked but the park's figure (「昆山高新区排名第几」): the figure check has decided.
+        return covered / total if total else 1.0
 
     def _pair_share(self, word: str, doc: int) -> float:
         """Share of a word's character pairs in the paragraph; a one-character word is there or not."""

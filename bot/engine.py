@@ -235,7 +235,9 @@ class Engine:
                 return Answer(query.text, False, query.park, "not_found", terms=query.terms())
             return Answer(query.text, False, None, "not_covered", place=query.unknown[0],
                           parks=[p.name for p in self.registry.parks])
-        if query.parks and not query.content:
+        if not query.parks and not query.content:  # 「有多少？」: nothing to look for
+            return Answer(query.text, False, None, "not_found")
+        if query.parks and not query.content and query.intent.figure != "rank":  # 「昆山高新区排名第几」 asks
             return Answer(query.text, False, query.park, "only_park", parks=[p.name for p in query.parks])
         return None
 
@@ -272,7 +274,7 @@ class Engine:
         Once the search is limited to a park, its name only rewards the paragraphs that happen
         to spell it the way the question does (「泸州高新区」 in one caption, 「泸州国家高新区」 elsewhere).
         """
-        ranked = query.content if query.parks and self.options.drop_park_terms else query.concepts
+        ranked = query.content if query.parks and self.options.drop_park_terms and query.content else query.concepts
         scores = self.index.scores([t for c in ranked for t in c.tokens()], scope)
         if self.options.bigram_weight:
             scores = scores + self.options.bigram_weight * self.pairs.scores(self._query_pairs(query.normal), scope)

@@ -32,7 +32,7 @@ PLACE_PATTERN = re.compile(
     r"([\u4e00-\u9fff]{2,6}?(国家级新区|国家高新区|高新技术产业开发区|高新区|新区|工业园区|经济技术开发区|经济开发区"
     r"|开发区|经开区|综合保税区|保税区|自贸区|自治县|县))"
 )
-_NOT_A_PLACE = re.compile(r"^(哪个|哪些|哪家|哪|什么|全国|各|这个|该|本|其他|所有|这些|一个|每个)")
+_NOT_A_PLACE = re.compile(r"^(哪个|哪些|哪家|哪|什么|全国|各|这个|该|本|其他|所有|这些|一个|每个|多少|几)")
 # 「那高新区呢」: 「那」 with a kind of park is no name but a follow-up asking about that kind (bot/followup.py).
 _THAT = re.compile(r"^(?:那么|那个|那)")
 # 「这标志着全国高新区」「增强了各高新区」: a determiner right before the suffix means no particular place.

@@ -23,6 +23,7 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{4,}")
 _RANKED = re.compile(r"排(名|在|到)?$")  # 「排第几」「排名多少」, not 「摸排了多少」
+_RANK_CUE = re.compile(r"第几|排名|名次")
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ def intent_of(text: str, cues: QuestionWords, units: dict[str, str]) -> Intent:
     cue = cues.asks_number(text)
     after = text[cue.end():] if cue else ""
     unit = next((u for u in sorted(units, key=len, reverse=True) if after.startswith(u)), "")
-    if cue and (cue.group().startswith("第") or _RANKED.search(text[:cue.start()])):
+    if cue and (_RANK_CUE.search(text) or _RANKED.search(text[:cue.start()])):
         figure = "rank"  # 「第几家」「排第几名」 ask for a place in an order, not a count
     elif cues.percent.search(text):
         figure = "percent"
@@ -149,6 +150,11 @@ def _concepts(normal: str, lexicon: Lexicon, seen: Callable[[str], bool], spelle
     tokenize = lexicon.tokenizer
     concepts = []
     for word in dict.fromkeys(tokenize.words(normal)):
+        if not seen(word) and _CJK_WORD.match(word):
+            # 「发了」「搞的」: a word the cut joined to a particle is the word without it.
+            stem = "".join(ch for ch in word if ch not in tokenize.stopwords)
+            known = stem and (seen(stem) or tokenize.frequency(stem) > 0)
+            word = stem if known and stem != word else word
         concept = Concept(word, [tokenize(word) or [word]])
         for short, full in lexicon.synonyms.items():
             if short in normal and (word in short or short in word):

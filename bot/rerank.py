@@ -24,7 +24,8 @@ _CLAUSE = re.compile(r"[，。；！？]")
 _DATE = re.compile(r"\d{4}年|\d{1,2}月")
 _FIGURE = re.compile(r"\d+(?:\.\d+)?[%万亿]?"
                      r"|[一二两三四五六七八九十百千万半]+(?:余|多)?(?=[个家名项条户人次年月天头倍])")
-_STRICT = {"people", "rank", "percent"}  # classes whose figures the statistics always read: no fallback
+_STRICT = {"people", "percent"}  # classes whose figures the statistics always read: no fallback
+_ORDINAL = re.compile(r"第[一二三四五六七八九十百\d]+|榜首|首位|[一二三四五六七八九十\d]+连升")
 
 
 def reweigh(results: list[Scored], query: Query, docs: Sequence[Passage], caption_weight: float,
@@ -84,6 +85,8 @@ class Counted:
     def figure_in(self, clause: str) -> bool:
         """A number of the kind asked in the clause, though the statistics did not read it: in the unit
         asked, as money for a money question, or any number that is not a date."""
+        if self.kind == "rank":  # 「蝉联第一」「八连升」: a place in an order
+            return bool(_ORDINAL.search(clause))
         for match in _FIGURE.finditer(clause):
             after = clause[match.end():match.end() + 2]
             if _DATE.match(clause[match.start():match.end() + 1]):
@@ -102,6 +105,13 @@ class Counted:
         """Most of the question (IDF-weighted) is in the figure's sentence."""
         total = sum(self.weights.values()) or 1.0
         return sum(w for t, w in self.weights.items() if t in sentence) / total >= 0.5
+
+    def names(self, fact: Fact) -> bool:
+        """The figure is of the thing asked: its sentence holds the question, or its clause names the thing.
+        A question that names nothing but its park (「昆山高新区排名第几」) takes any figure of the class."""
+        if not self.words and not self.weights:
+            return True
+        return self.held_by(fact.sentence) if self.weights else self.named_in(_clause(fact))
 
     def all_in(self, text: str) -> bool:
         """Every word of the question is in the text (by its parts for a compound)."""
@@ -139,7 +149,7 @@ def answering_figures(counted: Counted, facts: list[Fact]) -> list[tuple[int, Fa
     tiers = [(2 + (bool(counted.unit) and f.unit == counted.unit) + 2 * counted.is_subject(f.subject), f)
              for f in facts
              if (not counted.kind or f.kind == counted.kind)
-             and (counted.held_by(f.sentence) if counted.weights else counted.named_in(_clause(f)))]
+             and counted.names(f)]
     return sorted(tiers, key=lambda t: -t[0])
 
 

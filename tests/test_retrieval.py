@@ -298,3 +298,19 @@ def test_a_hit_that_holds_the_question_goes_before_one_that_does_not(engine):
 def test_figure_in_the_unit_asked_goes_before_one_of_the_same_class(engine):
     answer = engine.ask("泸州国家高新区有几个产业链党委？")
     assert "4个各具特色的产业链党委" in answer.hits[0].excerpt
+
+
+def test_a_parks_rank_is_answered_whatever_the_frame(engine):
+    for question in ("昆山高新区在全国排第几", "昆山高新區在全國排第幾", "昆山高新区排名第几"):
+        answer = engine.ask(question)
+        assert answer.found and "第" in answer.hits[0].excerpt, question
+
+
+def test_a_how_many_word_is_never_read_as_a_place(engine):
+    answer = engine.ask("甘肃有多少个县？")
+    assert answer.reason == "not_found"
+
+
+def test_a_verb_joined_to_its_particle_reads_as_the_verb(engine):
+    answer = engine.ask("靖远给困难党员发了多少钱")
+    assert answer.found and "11.8万元" in answer.hits[0].excerpt
