@@ -8,6 +8,7 @@ known to the checker, and a misspelt key is an error before the bot runs.
 from __future__ import annotations
 
 import secrets
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,11 +17,15 @@ from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
 from bot.answer import Answer
 from bot.engine import Engine
+from bot.followup import Context as Conversed
+from bot.followup import Conversation
 from bot.settings import Settings
 from bot.store import Store
 from bot.telegram.limits import RateLimit
 
 KEPT_ANSWERS = 50  # per chat; older buttons answer 「已过期」
+KEPT_THREADS = 50  # per chat: a group's threads of replies whose last answer a follow-up may continue
+PRIVATE = 0  # a private chat is one conversation
 ANSWER_ID_BYTES = 5  # 10 hex characters: a clash within a chat's 50 answers is checked, across restarts improbable
 
 
@@ -38,10 +43,14 @@ class BotData:
 
 @dataclass
 class ChatData:
-    """Recent answers of one chat, for 「更多结果」 and 「原文」, under short ids so callback data stays small."""
+    """Recent answers of one chat, for 「更多结果」 and 「原文」, under short ids so callback data stays small; and the
+    last context of each conversation in it, for follow-ups (bot/followup.py)."""
 
     answers: OrderedDict[str, Answer] = field(default_factory=OrderedDict)
     comments: dict[int, tuple[int, float]] = field(default_factory=dict)  # user → (question id, deadline) after 👎
+    # A conversation is a private chat (PRIVATE), or in a group a thread of replies: keyed by the id of the
+    # bot's last answer in it, which the next question replies to.
+    threads: OrderedDict[int, Conversation] = field(default_factory=OrderedDict)
 
     def remember(self, answer: Answer) -> str:
         """Keep `answer` under a new random id; the oldest beyond KEPT_ANSWERS is forgotten.
@@ -59,6 +68,29 @@ class ChatData:
 
     def stored(self, sid: str) -> Answer | None:
         return self.answers.get(sid)
+
+    def recall(self, thread: int | None) -> Conversed | None:
+        """The context a question in `thread` is read against; None when it starts one, or after the quiet period."""
+        conversation = self.threads.get(thread) if thread is not None else None
+        return conversation.current(now()) if conversation else None
+
+    def carry_on(self, thread: int, context: Conversed | None, quiet: float, asked_at: float) -> None:
+        """`thread`'s last answer, to a question asked at `asked_at` (by `now`), left `context`; the oldest thread
+        beyond KEPT_THREADS is forgotten."""
+        conversation = Conversation(quiet)
+        conversation.keep(context, asked_at)
+        self.threads[thread] = conversation
+        self.threads.move_to_end(thread)
+        while len(self.threads) > KEPT_THREADS:
+            self.threads.popitem(last=False)
+
+    def forget_threads(self) -> None:
+        self.threads.clear()
+
+
+def now() -> float:
+    """The clock a conversation's quiet period is measured by (tests replace it)."""
+    return time.monotonic()
 
 
 Context = CallbackContext[ExtBot[None], dict[Any, Any], ChatData, BotData]

@@ -1,8 +1,10 @@
 """Telegram handlers: each turns an update into one call of the engine and the result into a view.
 
-State kept between messages is only what the buttons need: recent answers
-per chat (for 「更多结果」 and 「原文」), under a short id so callback data
-stays small.
+State kept between messages is what the buttons need: recent answers per
+chat (for 「更多结果」 and 「原文」), under a short id so callback data stays
+small; and each conversation's last context, so a follow-up (「那徐州呢？」) is
+read against the question before it: per private chat, per thread of replies
+in a group (bot/telegram/context.py).
 """
 
 from __future__ import annotations
@@ -41,8 +43,9 @@ from telegram.ext import (
 from bot.answer import Answer
 from bot.engine import Engine
 from bot.settings import Settings
+from bot.telegram import context as chat_state
 from bot.telegram import feedback, views
-from bot.telegram.context import Context
+from bot.telegram.context import PRIVATE, Context
 from bot.telegram.delivery import edit, send
 from bot.text import asked
 
@@ -99,9 +102,10 @@ def _quote(update: Update) -> int | None:
     return message.message_id if message and chat and chat.type != ChatType.PRIVATE else None
 
 
-async def _reply(update: Update, context: Context, markup: str, keyboard: InlineKeyboardMarkup | None = None) -> None:
+async def _reply(update: Update, context: Context, markup: str,
+                 keyboard: InlineKeyboardMarkup | None = None) -> Message | None:
     after = update.message.message_id if update.message else None
-    await send(context.bot, _chat_id(update), markup, keyboard, _quote(update), after)
+    return await send(context.bot, _chat_id(update), markup, keyboard, _quote(update), after)
 
 
 def limited(handler: Handler) -> Handler:
@@ -136,12 +140,37 @@ async def answer_question(update: Update, context: Context, message: str) -> Non
     note = views.long_question_note(question)
     started = time.perf_counter()
     top_k = _settings(context).top_k
+    chat = context.chat_data
+    asked_at = chat_state.now()
+    previous = chat.recall(_thread(update, context)) if chat is not None else None
     # Off the event loop: a long question in one chat does not hold the replies to the others.
-    answer = await asyncio.to_thread(_engine(context).ask, question.text, top_k * PAGES)
+    answer = await asyncio.to_thread(_engine(context).ask, question.text, top_k * PAGES, previous)
     sid = _remember(context, answer) if answer.found else ""
     text, keyboard = views.answer_view(answer, sid, 0, top_k)
     qid = feedback.record(update, context, answer, started)
-    await _reply(update, context, note + text, views.with_feedback(keyboard, qid))
+    private = update.effective_chat is not None and update.effective_chat.type == ChatType.PRIVATE
+
+    def carry_on(thread: int) -> None:  # the first page is shown: 「还有呢」 continues after it
+        if chat is not None and answer.context is not None:
+            chat.carry_on(thread, answer.context.showing(top_k), _settings(context).context_minutes * 60, asked_at)
+
+    if private:  # kept before the reply goes out, so the next question, however quick, finds it
+        carry_on(PRIVATE)
+    sent = await _reply(update, context, note + text, views.with_feedback(keyboard, qid))
+    if not private and sent is not None:  # a group's thread goes on from the answer, which the next question replies to
+        carry_on(sent.message_id)
+
+
+def _thread(update: Update, context: Context) -> int | None:
+    """The conversation a question belongs to: the private chat, or in a group the bot's answer it replies to
+    (a question that replies to nothing starts a thread)."""
+    chat, message = update.effective_chat, update.message
+    if chat is not None and chat.type == ChatType.PRIVATE:
+        return PRIVATE
+    replied = message.reply_to_message if message else None
+    if replied and replied.from_user and replied.from_user.id == context.bot.id:
+        return replied.message_id
+    return None
 
 
 @limited
@@ -194,6 +223,8 @@ async def unknown_command(update: Update, context: Context) -> None:
 
 
 async def start(update: Update, context: Context) -> None:
+    if context.chat_data is not None:  # a fresh start: no follow-up reads the questions before it
+        context.chat_data.forget_threads()
     await _reply(update, context, views.WELCOME, views.examples_keyboard(_engine(context).lexicon.examples))
 
 
