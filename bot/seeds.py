@@ -87,6 +87,7 @@ class Change:
     unplaced: list[str] = field(default_factory=list)
     written: bool = False
     build: Build | None = field(default=None, repr=False)
+    adding: bool = True  # False for a remove
 
 
 def decode(name: str, data: bytes) -> Incoming:
@@ -223,7 +224,7 @@ def remove(seeds_dir: Path, corpus_dir: Path, target: str, dry_run: bool = False
     gone = [Summary(a.article_id, a.title, len(a.paragraphs), figures.get(a.article_id, 0), a.park, False,
                     a.date, a.source, a.byline) for a in load_articles(corpus_dir) if a.seed == seed.name]
     build = plan_build(seeds_dir, corpus_dir, leave_out=frozenset({seed.name}))
-    change = Change([seed.name], gone, build=build)
+    change = Change([seed.name], gone, build=build, adding=False)
     if dry_run:
         return change
     trash = seeds_dir / f".{seed.name}.removed"

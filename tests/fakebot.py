@@ -260,6 +260,7 @@ class FakeBotApi:
                                "can_join_groups": True, "can_read_all_group_messages": False,
                                "supports_inline_queries": True}
         self.calls: list[Call] = []
+        self.files: dict[str, bytes] = {}  # documents users sent, by file_id
         self.state = _State()
         self.faults: dict[str, list[Fault]] = defaultdict(list)
         # Faults drawn per call (for a benchmark's random mix) when no queued fault is waiting: method → Fault | None.
@@ -278,7 +279,8 @@ class FakeBotApi:
     # -- lifecycle ---------------------------------------------------------
 
     async def start(self, port: int = 0) -> FakeBotApi:
-        app = tornado.web.Application([(r"/bot([^/]*)/([A-Za-z]+)", _Handler, {"api": self})])
+        app = tornado.web.Application([(r"/bot([^/]*)/([A-Za-z]+)", _Handler, {"api": self}),
+                                       (r"/file/bot([^/]*)/(.+)", _FileHandler, {"api": self})])
         sockets = tornado.netutil.bind_sockets(port, "127.0.0.1")
         self.port = sockets[0].getsockname()[1]
         self._server = tornado.httpserver.HTTPServer(app)
@@ -352,6 +354,20 @@ class FakeBotApi:
         self.state.messages[(chat["id"], message["message_id"])] = message
         self.push({"message": message})
         return message
+
+    def document(self, file_name: str, data: bytes, mime_type: str = "text/plain") -> Json:
+        """A document a user sends (pass it as `document=` to post_message); getFile and the download serve it."""
+        file_id = f"doc{next(self._ids)}"
+        self.files[file_id] = data
+        return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_name": file_name, "mime_type": mime_type,
+                "file_size": len(data)}
+
+    async def _m_getfile(self, params: Json) -> Json:
+        file_id = str(params.get("file_id", ""))
+        if file_id not in self.files:
+            raise bad_request("invalid file_id")
+        return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": len(self.files[file_id]),
+                "file_path": f"documents/{file_id}"}
 
     def press(self, user: Json, reply: Reply, data: str) -> str:
         """The user presses a button with `data` under the bot's message; returns the callback query id."""
@@ -705,3 +721,18 @@ class _Handler(tornado.web.RequestHandler):
 
     def log_exception(self, *args: Any) -> None:  # a client that left is not a server error
         pass
+
+
+class _FileHandler(tornado.web.RequestHandler):
+    """/file/bot<token>/<file_path>: the bytes of a document, as Telegram serves a file getFile named."""
+
+    def initialize(self, api: FakeBotApi) -> None:
+        self.api = api
+
+    def get(self, token: str, path: str) -> None:
+        data = self.api.files.get(path.rsplit("/", 1)[-1])
+        if token != self.api.token or data is None:
+            self.set_status(404)
+            self.finish()
+            return
+        self.finish(data)

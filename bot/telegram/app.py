@@ -23,7 +23,8 @@ from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.engine import Engine
 from bot.settings import Settings
-from bot.telegram import feedback, handlers
+from bot.store import corpus_version
+from bot.telegram import admin, feedback, handlers
 from bot.telegram.context import CONTEXT_TYPES
 from bot.telegram.delivery import RetryLimiter
 from bot.telegram.limits import RateLimit
@@ -96,7 +97,11 @@ def build_application(settings: Settings, engine: Engine, *, read_timeout: float
     app.bot_data.engine, app.bot_data.settings = engine, settings
     app.bot_data.rate_limit = RateLimit(settings.rate_limit_per_minute, settings.admin_user_ids)
     app.bot_data.store = feedback.open_store(settings)
+    app.bot_data.pending_changes = {}
+    app.bot_data.corpus_version = corpus_version(settings.corpus_dir)
+    log.info("corpus version %s live (%d articles)", app.bot_data.corpus_version, len(engine.articles))
     handlers.register(app)
+    admin.register(app)
     return app
 
 

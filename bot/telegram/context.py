@@ -39,6 +39,10 @@ class BotData:
     settings: Settings
     rate_limit: RateLimit
     store: Store | None  # the question record; None when RECORD_QUESTIONS is off
+    # bot/telegram/admin.py: the corpus version being served, a reload under way, adds/removes awaiting a button
+    corpus_version: str = ""
+    reloading: bool = False
+    pending_changes: dict[str, tuple[str, object]]
 
 
 @dataclass

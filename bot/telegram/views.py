@@ -22,7 +22,9 @@ from telegram.constants import InlineKeyboardButtonLimit, MessageLimit, ParseMod
 from bot import render
 from bot.answer import Answer, Hit
 from bot.engine import Engine
-from bot.parks import Resolution
+from bot.ingest import SeedError
+from bot.parks import ParksFileError, Registry, Resolution
+from bot.seeds import AddError, Change
 from bot.stats import Fact, Overview
 from bot.store import REASONS
 from bot.text import Asked
@@ -416,3 +418,35 @@ def report_view(report: dict, title: str = "提问报告") -> str:
         blocks.append(f"<i>{esc(down['time'][:16].replace('T', ' '))}</i> {esc(down['question'])}\n"
                       f"回答：{esc(down['answer'] or '（没有找到）')}\n原因：{esc(reason)}{comment}")
     return "\n\n".join(blocks)
+
+
+# -- adding and removing articles (admins) --------------------------------------------------------
+
+ADD_USAGE = "用法：/add 后面换行粘贴整篇文章（第一行是标题），或直接发送 .txt / .md 文件。"
+REMOVE_USAGE = "用法：/remove 文章编号，例如 /remove 005-1（或整份文件 /remove 005）。"
+CHANGE_CANCELLED = "已取消，没有做任何改动。"
+
+
+def change_error(err: AddError | ParksFileError | SeedError) -> str:
+    """Why an add or remove was refused (plain text: the caller escapes it)."""
+    if isinstance(err, AddError):
+        return render.add_error(err)
+    if isinstance(err, ParksFileError):
+        return render.parks_file_error(err)
+    return render.seed_error(err)
+
+
+def unknown_command(command: str) -> str:
+    return esc(render.unknown_command(command))
+
+
+def change_view(change: Change, token: str, registry: Registry | None) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The preview of an add or remove with 「确认…」/「取消」, or the result once written, without buttons."""
+    parks = {p.name: p for p in registry.parks} if registry else None
+    text = render.add_text(change, parks) if change.adding else render.remove_text(change)
+    first, _, rest = text.partition("\n")
+    if change.written:
+        return f"<b>{esc(first)}</b>\n{esc(rest)}", None
+    confirm = "确认添加" if change.adding else "确认删除"
+    keyboard = InlineKeyboardMarkup([[button(confirm, "chg", token, "yes"), button("取消", "chg", token, "no")]])
+    return f"<b>{esc(first)}</b>\n{esc(rest)}", keyboard
