@@ -13,10 +13,10 @@ SLOW = "兰州新区现有党员多少名"
 async def test_a_slow_question_does_not_hold_another_chats_reply(fake, engine, monkeypatch):
     ask = engine.ask
 
-    def slow_ask(question: str, top_k: int = 3):
+    def slow_ask(question: str, top_k: int = 3, context=None):
         if question == SLOW:
             time.sleep(1.5)  # the engine busy with one long question, as a pasted page at a large corpus would be
-        return ask(question, top_k)
+        return ask(question, top_k, context)
 
     monkeypatch.setattr(engine, "ask", slow_ask)
     alice, bob = Person(fake, 2001, name="Alice"), Person(fake, 2002, name="Bob")

@@ -82,7 +82,7 @@ async def test_a_failure_to_register_commands_is_logged_and_the_bot_still_serves
 
 
 async def test_an_error_in_a_handler_is_logged_and_the_user_is_told(bot, alice, engine, monkeypatch, caplog):
-    def broken(question: str, top_k: int = 3):
+    def broken(question: str, top_k: int = 3, context=None):
         raise RuntimeError("index unavailable")
 
     monkeypatch.setattr(engine, "ask", broken)
