@@ -409,6 +409,6 @@ def register(app: Application) -> None:
         CallbackQueryHandler(stale_button),
         InlineQueryHandler(inline_query),
     ])
-    app.add_handler(CallbackQueryHandler(unusable_button), group=-1)
+    app.add_handler(CallbackQueryHandler(unusable_button), group=-10)  # before every other group, admin.py too
     feedback.register(app, AddressedToBot())
     app.add_error_handler(on_error)
