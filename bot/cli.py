@@ -23,7 +23,7 @@ from bot.engine import Engine
 from bot.followup import Context, Conversation
 from bot.ingest import SeedError
 from bot.parks import ParksFileError
-from bot.report import build_report, write_csv
+from bot.report import build_report, ignored_words, write_csv
 from bot.seeds import AddError
 from bot.settings import Settings
 from bot.store import Store, corpus_version
@@ -256,9 +256,7 @@ def chat_replies(engine: Engine, lines: Iterable[str], top_k: int = 3, store: St
 
 def cmd_report(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     """What people asked, what went unanswered, the 👎: for the editors, from the question record."""
-    from bot.lexicon import read_park_names
-
-    names = read_park_names(settings.corpus_dir)
+    names = ignored_words(settings.corpus_dir)
     if args.csv:
         with open(args.csv, "w", encoding="utf-8", newline="") as sheet:
             rows = write_csv(settings.database_path, sheet, args.days)

@@ -29,6 +29,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +70,14 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX votes_user ON votes(user_hash);
     """,
+    # 2: reports over a million questions in well under 2 s: the local day stored, indexes that cover the queries
+    """
+    ALTER TABLE questions ADD COLUMN day INTEGER;  -- local date as an ordinal (Python's date.toordinal())
+    UPDATE questions SET day = CAST(julianday(date(ts, 'unixepoch', 'localtime')) - 1721424.5 AS INTEGER);
+    CREATE INDEX questions_days ON questions(day, found, channel, park);
+    CREATE INDEX questions_unanswered ON questions(park, question, day) WHERE found = 0;
+    CREATE INDEX votes_ts ON votes(ts);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 REASONS = ("off_topic", "wrong_data", "incomplete", "other")  # 答非所问 / 数据不对 / 不完整 / 其他 (labels: render)
@@ -78,7 +87,7 @@ MAX_PENDING = 10_000  # writes waiting while the database is stuck; beyond this 
 BATCH = 500
 DAY = 86_400.0
 _INSERT = ("INSERT OR IGNORE INTO questions (id, ts, channel, user_hash, chat_hash, question, park, found, reason,"
-           " confidence, hits, answer, latency_ms, corpus_version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+           " confidence, hits, answer, latency_ms, corpus_version, day) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
 
 Op = Callable[[sqlite3.Connection], Any]
 
@@ -353,7 +362,8 @@ class Store:
     def _insert(self, conn: sqlite3.Connection, q: _Question) -> int:
         conn.execute(_INSERT, (q.qid, q.ts, q.channel, self.hash_id("user", q.user_id),
                                self.hash_id("chat", q.chat_id), q.question, q.park, int(q.found), q.reason,
-                               q.confidence, q.hits, q.answer, round(q.latency_ms, 3), self.corpus))
+                               q.confidence, q.hits, q.answer, round(q.latency_ms, 3), self.corpus,
+                               date.fromtimestamp(q.ts).toordinal()))
         return 1
 
     @staticmethod

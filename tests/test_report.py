@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from bot import report as report_module
 from bot.cli import main
 from bot.report import build_report, group_similar
-from bot.store import Store
+from bot.store import MIGRATIONS, SCHEMA_VERSION, Store, connect
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 25, 15, 0).timestamp()
@@ -59,6 +60,7 @@ def recorded(tmp_path, engine):
         clock[0] = NOW - days_ago * DAY
         ids[question] = store.record("group" if user == 3 else "private", engine.ask(question), 5.0, user_id=user,
                                      chat_id=user)
+    clock[0] = NOW  # votes count on the day they are cast
     store.vote(ids["兰州高新区有多少家高新技术企业？"], 1, 1)
     store.vote(ids["兰州新区有多少流动党员"], 1, -1, "incomplete")
     store.comment(ids["兰州新区有多少流动党员"], 1, "想知道具体人数")
@@ -96,6 +98,25 @@ def test_a_longer_window_reaches_older_questions(recorded):
     assert build_report(recorded, 9, NAMES, now=NOW)["questions"] == 5
 
 
+def test_a_database_of_schema_1_is_migrated_with_its_days(tmp_path, engine):
+    db = tmp_path / "old.db"
+    conn = connect(db)
+    conn.executescript(MIGRATIONS[0] + "PRAGMA user_version = 1;")
+    conn.execute("INSERT INTO questions (id, ts, channel, question, found, hits) VALUES (1, ?, 'private', ?, 0, '[]')",
+                 (NOW - DAY, "兰州新区有多少流动党员"))
+    conn.close()
+    report = build_report(db, 7, NAMES, now=NOW)
+    assert report["per_day"] == [{"date": "2026-11-24", "questions": 1, "answered": 0}]
+    assert report["unanswered"][0]["question"] == "兰州新区有多少流动党员"
+    assert connect(db).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_only_the_most_asked_questions_are_grouped_the_tail_is_counted(recorded, monkeypatch):
+    monkeypatch.setattr(report_module, "MAX_COMPARED", 1)
+    report = build_report(recorded, 7, NAMES, now=NOW)
+    assert report["unanswered_ungrouped"] == 2 and report["unanswered_questions"] == 3
+
+
 def test_no_database_is_an_empty_report(tmp_path):
     assert build_report(tmp_path / "none.db", 7)["questions"] == 0
 
@@ -103,7 +124,7 @@ def test_no_database_is_an_empty_report(tmp_path):
 def test_the_json_report_keeps_its_contract_fields(recorded):
     report = build_report(recorded, 7, NAMES, now=NOW)
     assert {"days", "since", "until", "questions", "answered", "answered_share", "channels", "votes", "per_day",
-            "parks", "unanswered_questions", "unanswered", "downvotes"} <= set(report)
+            "parks", "unanswered_questions", "unanswered_ungrouped", "unanswered", "downvotes"} <= set(report)
     assert {"up", "down", "voted_share", "up_share", "down_share", "reasons"} <= set(report["votes"])
     assert {"time", "channel", "question", "park", "answer", "reason", "comment"} <= set(report["downvotes"][0])
 

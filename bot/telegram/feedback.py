@@ -28,7 +28,7 @@ from telegram.ext import (
 )
 
 from bot.answer import Answer
-from bot.report import build_report
+from bot.report import build_report, ignored_words
 from bot.settings import Settings
 from bot.store import REASONS, Store, corpus_version
 from bot.telegram import views
@@ -144,7 +144,7 @@ async def comment_message(update: Update, context: Context) -> None:
 
 
 def _names(context: Context) -> list[str]:
-    return [name for park in context.bot_data.engine.parks() for name in park.names()]
+    return ignored_words(context.bot_data.settings.corpus_dir)
 
 
 async def _report(context: Context, days: int, now: float | None = None) -> dict:
