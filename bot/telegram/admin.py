@@ -124,9 +124,10 @@ async def remove_command(update: Update, context: Context) -> None:
 
 
 async def change_button(update: Update, context: Context) -> None:
-    query = update.callback_query
-    assert query is not None and context.match is not None
-    token, decision = context.match.group(1), context.match.group(2)
+    query, match = update.callback_query, context.match
+    if query is None or not isinstance(match, re.Match):
+        return  # a press without data matches every pattern handler (PTB): the guard in group -1 answers it
+    token, decision = match.group(1), match.group(2)
     pending = context.bot_data.pending_changes.pop(token, None) if _is_admin(update, context) else None
     if pending is None:
         await query.answer(views.EXPIRED, show_alert=True)
