@@ -239,3 +239,8 @@ def test_ask_without_context_answers_the_question_alone(cli):
 def test_ask_with_an_unreadable_context_is_a_usage_error(cli, capsys):
     code, _ = cli("ask", "那徐州呢？", "--context", '{"parks": 3}')
     assert code == 2 and "--context" in capsys.readouterr().err
+
+
+def test_thanks_between_two_questions_keeps_the_conversation(engine):
+    replies = talk(engine, HIGH_TECH, "谢谢", "那徐州呢？")
+    assert replies[2].startswith("（接上一问：徐州高新区 · 高新技术企业）")
