@@ -19,8 +19,19 @@ from bot import stats as stats_mod
 from bot.answer import Answer, Hit, Reason, cite, excerpt
 from bot.coverage import Coverage
 from bot.followup import Context, context_of, follow
-from bot.index import INDEX_FORMAT, BM25Index, IndexStore, RankBM25Index, Scored, SparseIndex, bigrams, texts_hash, top
-from bot.ingest import Article, Build, Paragraph, Passage, load_articles
+from bot.index import (
+    INDEX_FORMAT,
+    BM25Index,
+    IndexStore,
+    RankBM25Index,
+    Scored,
+    SparseIndex,
+    bigrams,
+    file_hash,
+    texts_hash,
+    top,
+)
+from bot.ingest import ARTICLES_FILE, Article, Build, Paragraph, Passage, load_articles
 from bot.lexicon import Lexicon
 from bot.parks import Park, Registry, Resolution
 from bot.query import Query, analyse
@@ -63,8 +74,9 @@ PASSING: tuple[Reason, ...] = ("greeting", "empty", "not_chinese")  # no questio
 
 class Engine:
     def __init__(self, articles: list[Article], registry: Registry, facts: list[Fact], lexicon: Lexicon,
-                 options: Options = Options(), index_dir: Path | None = None):
-        """`index_dir`: where the search index is saved and looked for; None builds it in memory."""
+                 options: Options = Options(), index_dir: Path | None = None, corpus_id: str | None = None):
+        """`index_dir`: where the search index is saved and looked for (None: built in memory only);
+        `corpus_id`: a hash of the corpus file the articles were read from (else one of their text is made)."""
         self.articles = {a.article_id: a for a in articles}
         self.registry = registry
         self.facts = facts
@@ -75,10 +87,11 @@ class Engine:
         self.options = options
         self.tokenize = lexicon.tokenizer
         self.docs = [Passage(a, p) for a in articles for p in a.paragraphs]
-        self.index, self.pairs = self._indexes(index_dir)
-        codes = {p.name: i for i, p in enumerate(registry.parks)}
-        self._doc_park = np.fromiter((codes.get(d.article.park or "", -1) for d in self.docs), np.int32, len(self.docs))
-        self._park_docs = {p.name: self._docs_about(p, codes[p.name]) for p in registry.parks}
+        self.index, self.pairs = self._indexes(index_dir, corpus_id)
+        self._park_docs: dict[str, np.ndarray] = {}  # made when a question first names the park
+        self._article_docs: dict[str, list[int]] = {}
+        for i, d in enumerate(self.docs):
+            self._article_docs.setdefault(d.article.park or "", []).append(i)
         self.speller = Speller(self.index.terms, self.index.idf) if options.spelling else None
         self.coverage = Coverage(self.index, self.pairs if options.bigram_weight else None, self.docs,
                                  self.tokenize.frequency if options.unseen_prior else None)
@@ -92,7 +105,8 @@ class Engine:
         articles = load_articles(corpus_dir)
         registry = Registry.load(corpus_dir, lexicon.tokenizer)
         facts = stats_mod.load_facts(corpus_dir)
-        return cls(articles, registry, facts, lexicon, options, corpus_dir / INDEX_DIR)
+        return cls(articles, registry, facts, lexicon, options, corpus_dir / INDEX_DIR,
+                   file_hash(corpus_dir / ARTICLES_FILE))
 
     @classmethod
     def from_build(cls, build: Build, corpus_dir: Path | str, options: Options = Options()) -> Engine:
@@ -101,7 +115,7 @@ class Engine:
         return cls(build.articles, build.registry, build.facts, build.lexicon, options,
                    Path(corpus_dir) / INDEX_DIR)
 
-    def _indexes(self, store_dir: Path | None) -> tuple[BM25Index, BM25Index]:
+    def _indexes(self, store_dir: Path | None, corpus_id: str | None) -> tuple[BM25Index, BM25Index]:
         """The word and character-pair indexes: loaded if saved from this text and lexicon, else built and saved."""
         k1, b, okapi = self.options.k1, self.options.b, not self.options.lucene_idf
         if self.options.reference_index or okapi:
@@ -112,8 +126,8 @@ class Engine:
         def texts() -> Iterator[str]:  # made as needed: a million paragraphs' texts are not kept
             return (self._doc_text(d) for d in self.docs)
 
-        key = {"format": INDEX_FORMAT, "corpus": texts_hash(texts()), "lexicon": self.lexicon.fingerprint,
-               "cutter": self.tokenize.version, "k1": k1, "b": b}
+        key = {"format": INDEX_FORMAT, "corpus": corpus_id or texts_hash(texts()), "titles": self.options.index_titles,
+               "lexicon": self.lexicon.fingerprint, "cutter": self.tokenize.version, "k1": k1, "b": b}
         builders = {"words": lambda: SparseIndex.build((self.tokenize(t) for t in texts()), k1, b, meta=key),
                     "pairs": lambda: SparseIndex.build((bigrams(t) for t in texts()), k1, b, meta=key)}
         if store_dir is None:
@@ -244,7 +258,7 @@ class Engine:
     def _scope(self, query: Query) -> np.ndarray | None:
         """The paragraphs a question may be answered from (a mask): its parks', or those naming the unknown place."""
         if query.parks:
-            return np.logical_or.reduce([self._park_docs[p.name] for p in query.parks])
+            return np.logical_or.reduce([self._docs_about(p) for p in query.parks])
         if query.unknown:
             mask = np.zeros(len(self.docs), dtype=bool)
             for place in query.unknown:
@@ -314,13 +328,16 @@ class Engine:
             return doc.para.text
         return f"{doc.article.title} {doc.para.section} {doc.para.text}"
 
-    def _docs_about(self, park: Park, code: int) -> np.ndarray:
+    def _docs_about(self, park: Park) -> np.ndarray:
         """A park's paragraphs (a mask): those of its articles, and any other that names it in full."""
-        mask = self._doc_park == code
-        for name in park.names():
-            if len(self.registry.mentions(name)) == 1 and len(name) > 2:
-                mask[self._holding(name)] = True
-        return mask
+        if park.name not in self._park_docs:
+            mask = np.zeros(len(self.docs), dtype=bool)
+            mask[self._article_docs.get(park.name, [])] = True
+            for name in park.names():
+                if len(self.registry.mentions(name)) == 1 and len(name) > 2:
+                    mask[self._holding(name)] = True
+            self._park_docs[park.name] = mask
+        return self._park_docs[park.name]
 
     def _query_pairs(self, normal: str) -> list[str]:
         """Character pairs of the question's content: stop words break the runs."""

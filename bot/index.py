@@ -313,6 +313,11 @@ def texts_hash(texts: Iterable[str]) -> str:
     return digest.hexdigest()[:16]
 
 
+def file_hash(path: Path) -> str:
+    """Identifies a corpus file's content; cheaper than hashing the text made from it."""
+    return hashlib.blake2b(path.read_bytes(), digest_size=8).hexdigest()
+
+
 class IndexStore:
     """Indexes saved under one directory, each in a subdirectory named by what built it.
 
