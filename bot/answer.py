@@ -50,8 +50,9 @@ class Hit:
 #   greeting     only a greeting or thanks (`examples` to try)
 #   not_chinese  mostly Latin letters and nothing found: the bot reads Chinese (`examples`)
 #   no_more      a follow-up asked for more results (「还有呢」) and there are none
+#   ambiguous    the question names a park-like name that fits two parks (「徐洲高新区」: `place`, `parks`)
 Reason = Literal["answered", "empty", "not_covered", "only_park", "not_found", "greeting", "not_chinese",
-                 "no_more"]
+                 "no_more", "ambiguous"]
 
 
 @dataclass

@@ -244,6 +244,8 @@ class Engine:
             return Answer(query.text, False, None, "greeting", examples=examples)
         if query.empty:
             return Answer(query.text, False, None, "empty", examples=examples)
+        if not query.parks and (ambiguous := self.registry.ambiguous_in(query.normal)):
+            return Answer(query.text, False, None, "ambiguous", place=ambiguous[0], parks=ambiguous[1])
         if scope is not None and not scope.any():
             if query.parks:  # a registered park no article is about yet: nothing to answer from
                 return Answer(query.text, False, query.park, "not_found", terms=query.terms())

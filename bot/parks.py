@@ -321,6 +321,17 @@ class Registry:
         named = [p for name, _ in spans for p in self._by_name[name]]
         return _unique(named + resolved), unknown, [name for name, _ in spans] + written
 
+    def ambiguous_in(self, text: str) -> tuple[str, list[str]] | None:
+        """The first park-like name in a text that fits two parks (「徐洲高新区」: 徐州 or 徐庄), with them."""
+        for match in PLACE_PATTERN.finditer(text):
+            name = place_name(match.group(1), self.tokenizer)
+            if _NOT_A_PLACE.match(name) or _NO_PLACE_BEFORE_SUFFIX.search(name[: -len(match.group(2))]):
+                continue
+            res = self.resolve(name)
+            if res.status == "ambiguous":
+                return name, res.candidates
+        return None
+
     def unknown_places(self, text: str) -> list[str]:
         """Park-like names in a text that are not in the registry (「杭州高新区」)."""
         return self.places_in(text)[1]

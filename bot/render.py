@@ -79,6 +79,8 @@ def no_answer(answer: Answer) -> str:
     if answer.reason == "not_covered":
         covered = "、".join(answer.parks)
         return f"抱歉，现有文章没有涉及「{answer.place}」。目前收录的园区和地区有：{covered}。"
+    if answer.reason == "ambiguous":
+        return f"「{answer.place}」可能指：{'、'.join(answer.parks)}。请写出完整名称再问。"
     if answer.reason == "only_park":
         names = "或".join(answer.parks)
         overview = "、".join(f"/park {p}" for p in answer.parks)

@@ -136,6 +136,7 @@ class Vocabulary:
     count_verbs: list[str] = field(default_factory=list)
     span_verbs: list[str] = field(default_factory=list)
     scale_places: list[str] = field(default_factory=list)
+    grouped: list[str] = field(default_factory=list)  # 「五大产业片区」「三级组织体系」: a count of these
     subset: list[str] = field(default_factory=list)
     change_from: list[str] = field(default_factory=list)
     change_to: list[str] = field(default_factory=list)
@@ -173,6 +174,7 @@ class Vocabulary:
                    speaker_roles=_longest_first(words["speaker_roles"]), stock_words=words["stock_words"],
                    rank_verbs=words["rank_verbs"], streaks=words["streaks"], count_verbs=words["count_verbs"],
                    span_verbs=_longest_first(words["span_verbs"]), scale_places=words["scale_places"],
+                   grouped=_longest_first(words.get("grouped", [])),
                    subset=words["subset"], change_from=words["change_from"],
                    change_to=_longest_first(words["change_to"]), periods=_longest_first(words["periods"]))
 
@@ -815,6 +817,11 @@ def _word_figures(text: str, v: Vocabulary, facts: list[Fact]) -> list[_WordFigu
         if noun:
             out.append(_WordFigure(m, m.start(2), m.end(), m.group(2) + m.group(3), chinese_number(m.group(2)),
                                    m.group(3), v.units[m.group(3)], f"{m.group(1)}{noun}", m.group(2) + m.group(3)))
+    if v.grouped:  # 「划分五大产业片区」「三级组织体系」: how many zones, how many levels
+        for m in re.finditer(rf"([两三四五六七八九十])([大级])([\u4e00-\u9fff]{{0,6}}?(?:{_alternatives(v.grouped)}))",
+                             text):
+            out.append(_WordFigure(m, m.start(), m.end(), m.group(1) + m.group(2), chinese_number(m.group(1)),
+                                   m.group(2), "count", m.group(3), m.group(1) + m.group(2)))
     for m in re.finditer(rf"({_alternatives(v.span_verbs)})(半年|({_CN_NUM})(年|个月|天))", text):
         number = 0.5 if m.group(2) == "半年" else float(chinese_number(m.group(3)))
         before = label_before(text[:m.start()].rsplit("，", 1)[-1], v, [])

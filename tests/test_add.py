@@ -94,6 +94,8 @@ def test_the_preview_counts_paragraphs_and_figures(added):
     ("武进国家高新区有多少家高新技术企业？", "586家"),
     ("徐庄高新区有多少家高新技术企业？", "312家"),
     ("徐庄高新区有多少名党员？", "3400余名"),
+    ("武进国家高新区有几大产业片区？", "五大产业片区"),  # a Chinese numeral before a measure word
+    ("徐庄高新区构建了几级组织体系？", "三级组织体系"),
 ])
 def test_questions_about_both_parks_are_answered_from_their_articles(added, question, figure):
     answer = added[3].ask(question)
@@ -107,6 +109,18 @@ def test_a_real_name_is_not_taken_for_a_typo_of_another(added):
     assert engine.park("徐州高新区").park.name == "徐州高新区"
     ambiguous = engine.park("徐洲高新区")
     assert ambiguous.status == "ambiguous" and set(ambiguous.candidates) == {"徐州高新区", "徐庄高新区"}
+
+
+def test_a_question_naming_a_name_two_parks_fit_is_asked_back(added):
+    answer = added[3].ask("徐洲高新区有多少家企业？")
+    assert not answer.found and answer.reason == "ambiguous"
+    assert set(answer.parks) == {"徐州高新区", "徐庄高新区"}
+    assert "徐州高新区" in render.no_answer(answer) and "徐庄高新区" in render.no_answer(answer)
+
+
+def test_chinese_numeral_groups_are_figures(added):
+    facts = {(f.value, f.label) for f in added[3].facts}
+    assert {("五大", "产业片区"), ("三级", "组织体系")} <= facts
 
 
 def test_a_dry_run_writes_nothing(tmp_path):
