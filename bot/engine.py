@@ -8,6 +8,7 @@ nothing about how the answer is shown.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -96,6 +97,8 @@ class Engine:
         self.coverage = Coverage(self.index, self.pairs if options.bigram_weight else None, self.docs,
                                  self.tokenize.frequency if options.unseen_prior else None)
         registry.in_text = self.in_text
+        # One reading per question: a follow-up's check, its answer and its context share it (Query is not changed).
+        self._analysed = functools.lru_cache(maxsize=256)(self._read)
 
     @classmethod
     def load(cls, corpus_dir: Path | str, options: Options = Options()) -> Engine:
@@ -203,6 +206,9 @@ class Engine:
         return replace(full, hits=hits, context=context)
 
     def _analyse(self, question: str) -> Query:
+        return self._analysed(question)
+
+    def _read(self, question: str) -> Query:
         return analyse(question, self.lexicon, self.registry, lambda t: bool(self.index.idf(t)),
                        self.options.park_filter, self.speller)
 
@@ -215,8 +221,7 @@ class Engine:
 
     def _alone(self, question: str, top_k: int = 3) -> Answer:
         """Analyse, limit to the parks named, rank, check the answer is there, cut excerpts."""
-        query = analyse(question, self.lexicon, self.registry, lambda t: bool(self.index.idf(t)),
-                        self.options.park_filter, self.speller)
+        query = self._analyse(question)
         scope = self._scope(query)
         if refusal := self._refusal(query, scope):
             return refusal
