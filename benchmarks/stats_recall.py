@@ -9,8 +9,8 @@ when the park's statistics list a figure whose value equals `value` and whose la
 or source sentence contains `word`. Misses are printed with the park's figures of the
 same value, if any, so a wrong label or a wrong park shows at once.
 
-It then scores the labelled set benchmarks/stats_labels.jsonl (every figure of seven parks, read
-by hand; `--labels FILE` for another), before and after:
+It then scores the labelled set benchmarks/stats_labels.jsonl (every figure of all eleven parks,
+read by hand; `--labels FILE` for another, `--park NAME` for some parks only), before and after:
 
     value precision   shown figures that are park statistics with the right value (not a threshold,
                       one person's attribute, the period of another figure, or half of a from→to pair)
@@ -121,11 +121,13 @@ def main() -> int:
     ap.add_argument("--file", type=Path, default=DEV_SET)
     ap.add_argument("--labels", type=Path, default=LABEL_SET, help="the labelled set (JSON lines)")
     ap.add_argument("--corpus", action="store_true", help="score corpus/stats.json as built")
+    ap.add_argument("--park", action="append", help="score the labelled set of these parks only (repeatable)")
     args = ap.parse_args()
     facts = current_facts(args.corpus)
     status = dev_recall(args.file, facts)
     if args.labels.exists():
         rows = [json.loads(line) for line in args.labels.read_text(encoding="utf-8").splitlines() if line.strip()]
+        rows = [r for r in rows if not args.park or r["park"] in args.park]
         print(json.dumps(label_scores(rows, facts), ensure_ascii=False))
     return status
 

@@ -17,6 +17,7 @@ Conventions (see the README, "Parks and their statistics"):
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import tomllib
@@ -124,6 +125,7 @@ class Vocabulary:
     topic_suffixes: list[str] = field(default_factory=list)
     topic_links: list[str] = field(default_factory=list)
     fields: list[str] = field(default_factory=list)
+    per_units: list[str] = field(default_factory=list)
     local_suffixes: list[str] = field(default_factory=list)
     local_units: list[str] = field(default_factory=list)
     local_follow: list[str] = field(default_factory=list)
@@ -168,7 +170,8 @@ class Vocabulary:
                                  "expected": words["expected"]},
                    not_status=words["not_status"], place_anaphora=words["place_anaphora"],
                    place_suffixes=words["place_suffixes"], topic_suffixes=words["topic_suffixes"],
-                   topic_links=words["topic_links"], fields=words["fields"], local_suffixes=words["local_suffixes"],
+                   topic_links=words["topic_links"], fields=words["fields"], per_units=words["per_units"],
+                   local_suffixes=words["local_suffixes"],
                    local_units=_longest_first(words["local_units"]), local_follow=words["local_follow"],
                    park_wide=words["park_wide"], person_pronouns=words["person_pronouns"],
                    speaker_roles=_longest_first(words["speaker_roles"]), stock_words=words["stock_words"],
@@ -379,15 +382,25 @@ def label_before(region: str, v: Vocabulary, subjects: list[str]) -> str:
         elif words[i] in v.cut and not relative:
             # 「党的工作实现100%」: with nothing after the verb, its subject is what the figure is about.
             verb = _group_verb(words, i, v)
+            example = _first_example(words, i, v) if words[i] == "等" else ""
             words = words[i + 1:] or words[:i]
             break
     else:
-        verb = ""
+        verb = example = ""
     label = _strip_front("".join(words), v, subjects)
+    if example and (len(label) <= 2 or label.startswith("方面")):
+        label = f"{example}等{label}"  # 「开展党建联建、…等活动百余场次」 → 党建联建等活动, not 活动
     tidy = _tidy(_words(label))
     if verb and tidy and len(verb) + sum(map(len, tidy)) <= LABEL_SHOW:
         return verb + "".join(tidy)  # 「累计辐射链上企业」 → 辐射链上企业, 「解决用地…等实际问题」 → 解决实际问题
     return _cap(tidy, from_end=True)
+
+
+def _first_example(words: list[str], i: int, v: Vocabulary) -> str:
+    """The first item of the 「…等」 list that ends at `i`: 「开展党建联建、人才招引等」 → 党建联建."""
+    first = min([j for j in range(i) if words[j] == "、"], default=i)
+    start = max([j + 1 for j in range(first) if words[j] in v.cut or words[j] in "，；。"], default=0)
+    return "".join(words[start:first])
 
 
 def _group_verb(words: list[str], i: int, v: Vocabulary) -> str:
@@ -512,6 +525,9 @@ def _label(sent: _Sentence, fig: _Figure, v: Vocabulary, subjects: list[str], pr
     if kind == "time":
         if predicate and "的" in after[1:]:
             after = after[:after.index("的", 1)]  # 「连续5年入围…100强的互联网医疗企业」: what lasted, not who
+        ahead = next((w for w in v.span_verbs if around.before.rstrip().endswith(w)), "")
+        if ahead and (after if predicate else before):  # 「提前3个月完成…工程」: ahead of time, not how long
+            return _cap(_words(ahead.removesuffix("了") + (after if predicate else before)), from_end=False)
         return (after if predicate else before or after) or fallback
     if kind in _BEFORE_FIRST and around.opens_phrase and _ends_with_verb(around.before, v):
         return before + around.after[:LABEL_MAX - len(before)]  # 「党的工作实现100%全域覆盖」 → 党的工作全域覆盖
@@ -860,6 +876,10 @@ def _scope(text: str, sent: _Sentence, fig: _Figure, clause: str, earlier: list[
     quoted, or the industry its sentence is about."""
     if clause.lstrip().startswith(tuple(v.subset)):
         return _subset_of(sent, clause, earlier, v)
+    if per := re.search(rf"每(?:{_alternatives(v.per_units)})", clause):
+        nouns = list(itertools.takewhile(lambda t: _nounish(t[1]), _tokens(clause[per.end():])))
+        if nouns:
+            return per.group() + "".join(w for w, _ in nouns)  # 「每条产业链明确1名指导领导」
     last = earlier[-1] if earlier and earlier[-1].sentence == sent.text.strip() else None
     if (last is not None and last.kind == "people" and _kind(fig.match, v) == "percent"
             and sent.text[:fig.match.start() - sent.offset].rstrip().endswith(f"{last.text}，{clause.strip()}")):
@@ -876,8 +896,8 @@ def _scope(text: str, sent: _Sentence, fig: _Figure, clause: str, earlier: list[
             return place
     topic = re.match(rf"^[\u4e00-\u9fff]{{2,10}}?(?:{_alternatives(v.topic_suffixes)})"
                      rf"(?=(?:{_alternatives(v.topic_links)}))", sent.text.lstrip())
-    field_ = re.match(rf"^(?:{_alternatives(v.lead)})?[，,]?在"
-                      rf"([\u4e00-\u9fff]{{2,10}}?(?:{_alternatives(v.fields)}))[，,]", sent.text.lstrip())
+    field_ = re.match(rf"^(?:{_alternatives(v.lead)})?[，,]?在(?:[^，。；]*的)?"
+                      rf"([\u4e00-\u9fff]{{2,12}}?(?:{_alternatives(v.fields)}))[，,]", sent.text.lstrip())
     return topic.group() if topic else field_.group(1) if field_ else ""
 
 
@@ -925,17 +945,17 @@ def _subset_of(sent: _Sentence, clause: str, earlier: list[Fact], v: Vocabulary)
 
 def _last_place(text: str, v: Vocabulary) -> str:
     """The last sub-park named in `text`: 「走进淮海生物医药产业园」 → 淮海生物医药产业园."""
-    ends = [m.end() for m in re.finditer(_alternatives(v.place_suffixes), text)]
-    if not ends:
-        return ""
-    tokens = list(_tokens(text[:ends[-1]]))
-    name: list[str] = []
-    while tokens and (_nounish(tokens[-1][1]) or not name):
-        name.insert(0, tokens.pop()[0])
-    return "".join(name) if len(name) > 1 else ""
+    for end in reversed([m.end() for m in re.finditer(_alternatives(v.place_suffixes), text)]):
+        tokens = list(_tokens(text[:end]))
+        name: list[str] = []
+        while tokens and (_nounish(tokens[-1][1]) or not name):
+            name.insert(0, tokens.pop()[0])
+        if len(name) > 1:
+            return "".join(name)
+    return ""
 
 
-_YEAR_PERIOD = r"\d{4}年(?:度)?(?:上半年|下半年|前三季度|[一二三四]季度)?|(?:今年|去年)?\d{1,2}月以来"
+_YEAR_PERIOD = r"\d{4}年(?:度)?(?:上半年|下半年|前三季度|[一二三四]季度|以来)?|(?:今年|去年)?\d{1,2}月以来"
 
 
 def _period(before: str, clause: str, v: Vocabulary) -> str:

@@ -276,6 +276,10 @@ def test_a_threshold_on_who_receives_is_not_a_statistic():
     assert [f.value for f in facts_of("为党龄满50年的老党员颁发纪念章239枚。")] == ["239枚"]
 
 
+def test_the_size_of_a_thing_is_not_a_statistic():
+    assert [f.value for f in facts_of("一排排8米多高的货架鳞次栉比，每小时发货量达到2000件。")] == ["2000件"]
+
+
 def test_a_service_pattern_is_not_a_statistic():
     assert facts_of("服务队伍7天全天候值守。") == []
 
@@ -324,6 +328,23 @@ def test_a_sentence_opening_with_a_field_scopes_its_figures_unless_the_label_nam
 
 def test_the_verb_of_a_list_is_the_one_before_its_first_item():
     assert only("帮助企业解决融资贷款、用工需求、人才引进等难点问题500余个。").label == "解决难点问题"
+
+
+def test_a_bare_head_after_a_list_keeps_the_lists_first_item():
+    assert only("认真开展党建联建、人才招引、政策宣讲等活动百余场次。").label == "党建联建等活动"
+
+
+def test_a_figure_for_each_of_something_says_so():
+    assert facts_of("每条产业链明确1名指导领导。")[0].scope == "每条产业链"
+
+
+def test_inside_the_chain_means_the_chain_named_before():
+    facts = facts_of("高端装备制造业产业链党委重点扶持一批链主企业。产业链内现有高新技术企业166家。")
+    assert facts[0].scope == "高端装备制造业产业链"
+
+
+def test_time_ahead_of_schedule_is_not_how_long_it_took():
+    assert only("园区提前3个月完成管网延伸工程。").label == "提前完成管网延伸工程"
 
 
 def test_the_same_figure_twice_in_an_article_is_one_fact_with_two_sources():
