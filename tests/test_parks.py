@@ -6,7 +6,7 @@ import pytest
 
 from bot.ingest import read_articles
 from bot.parks import REGISTRY_FILE, Registry, split_name
-from bot.stats import HEADLINE_FACTS, extract_facts, facts_for, headline
+from bot.stats import Fact, headline
 
 from .conftest import CORPUS, SEEDS, corpus_lexicon
 
@@ -177,9 +177,9 @@ def test_an_unknown_place_is_named_without_the_words_before_it(registry):
 # -- overview --------------------------------------------------------------------------------
 
 
-def test_overview_prefers_a_telling_label_to_a_bare_head_word(built):
-    registry, articles, _ = built
-    facts = facts_for("泸州国家高新区", extract_facts(articles, registry))
-    chosen = headline(facts, HEADLINE_FACTS)
-    assert any(len(f.label) <= 2 for f in facts)
-    assert all(len(f.label) > 2 for f in chosen)
+def test_overview_prefers_a_telling_label_to_a_bare_head_word():
+    def fact(label: str, value: str) -> Fact:
+        return Fact(label, value, 1, "家", "", f"有{label}{value}。", "T-1", 1, "测试高新区", text=value)
+
+    facts = [fact("企业", "20余家"), fact("高新技术企业", "166家")]
+    assert [f.value for f in headline(facts, 1)] == ["166家"]
