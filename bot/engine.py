@@ -115,8 +115,9 @@ class Engine:
     def from_build(cls, build: Build, corpus_dir: Path | str, options: Options = Options()) -> Engine:
         """The engine over a build just written (`add`, `remove`), without reading it back; it saves the index
         where `load` looks for it. The build's lexicon has the default switches, so `options` must too."""
-        return cls(build.articles, build.registry, build.facts, build.lexicon, options,
-                   Path(corpus_dir) / INDEX_DIR)
+        corpus_dir = Path(corpus_dir)
+        return cls(build.articles, build.registry, build.facts, build.lexicon, options, corpus_dir / INDEX_DIR,
+                   file_hash(corpus_dir / ARTICLES_FILE))
 
     def _indexes(self, store_dir: Path | None, corpus_id: str | None) -> tuple[BM25Index, BM25Index]:
         """The word and character-pair indexes: loaded if saved from this text and lexicon, else built and saved."""

@@ -245,3 +245,13 @@ def test_a_registered_park_without_articles_is_listed_and_answered_not_found(tmp
     answer = engine.ask("某某高新区有多少家高新技术企业？")
     assert not answer.found and answer.reason == "not_found"
     assert json.loads((corpus / "parks.json").read_text(encoding="utf-8"))[-1]["articles"] == []
+
+
+def test_add_saves_the_index_the_next_load_uses(tmp_path, monkeypatch, caplog):
+    seeds, corpus = copy_of_project(tmp_path)
+    monkeypatch.setenv("SEEDS_DIR", str(seeds))
+    monkeypatch.setenv("CORPUS_DIR", str(corpus))
+    assert main(["add", str(XUZHUANG)]) == 0
+    caplog.clear()
+    engine = Engine.load(corpus)
+    assert engine.article("005-1") is not None and "search index" not in caplog.text
