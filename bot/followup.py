@@ -41,6 +41,7 @@ class FollowupWords:
     subjectless: tuple[str, ...] = ()
     more: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
+    about: tuple[str, ...] = ()
     subjectless_max: int = 12
 
     @classmethod
@@ -52,7 +53,7 @@ class FollowupWords:
         def words(key: str) -> tuple[str, ...]:
             return tuple(sorted({normalize_query(w) for w in raw.get(key, [])}, key=len, reverse=True))
 
-        return cls(words("lead"), words("tail"), words("subjectless"), words("more"), words("kinds"),
+        return cls(words("lead"), words("tail"), words("subjectless"), words("more"), words("kinds"), words("about"),
                    int(raw.get("subjectless_max", cls.subjectless_max)))
 
 
@@ -125,10 +126,12 @@ def follow(query: Query, previous: Context | None, words: FollowupWords, cut: Ca
         return Turn((previous.question,), more=True) if previous.question else None
     lead = _lead(text, words.lead, cut)
     rest = text[len(lead):]
+    while more_lead := _lead(rest, words.lead, cut):  # 「那它的…」
+        rest = rest[len(more_lead):]
     tail = next((t for t in words.tail if rest.endswith(t) and len(rest) > len(t)), "")
     rest = _bare(rest[:len(rest) - len(tail)])
     own = [c.word for c in query.content if c.word in rest]
-    if query.parks and not own:  # 「那徐州呢」: the previous subject, about the park named
+    if query.parks and all(w in words.about for w in own):  # 「那徐州呢」「那徐州怎么样」: the previous subject, there
         return _about(previous, [p.name for p in query.parks])
     if query.parks or query.unknown or not own or not previous.parks:
         return None

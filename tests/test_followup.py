@@ -50,6 +50,11 @@ def test_that_county_then_answers_from_the_county(engine):
     assert all(hit.park == "夏河县" for hit in second.hits)
 
 
+def test_how_about_that_park_is_the_same_as_that_park_then(engine):
+    _, second = turns(engine, HIGH_TECH, "那徐州咋样")
+    assert second.assumed == "徐州高新区 · 高新技术企业"
+
+
 def test_the_kind_of_park_alone_means_that_kind_in_the_same_city(engine):
     _, second = turns(engine, "兰州新区有多少党员", "那高新区呢")
     assert second.assumed == "兰州高新区 · 党员"
@@ -80,6 +85,12 @@ def test_it_asks_within_the_previous_park(engine):
     _, second = turns(engine, "兰州高新区有哪些产业链", "它有多少家高企")
     assert second.assumed == "兰州高新区 · 高企"
     assert "605家" in second.hits[0].excerpt
+
+
+def test_two_continuation_words_in_a_row_are_both_dropped(engine):
+    _, second = turns(engine, HIGH_TECH, "那它的专精特新企业有多少家")
+    assert second.assumed == "兰州高新区 · 专精特新企业"
+    assert "103家" in second.hits[0].excerpt
 
 
 def test_that_thing_then_asks_the_previous_question_about_the_thing(engine):
