@@ -7,7 +7,7 @@ import logging
 import httpx
 import pytest
 
-from bot.telegram.limits import RateLimit
+from bot.telegram.limits import Alerts, RateLimit
 from bot.telegram.logs import REDACTED, RedactSecrets
 from bot.telegram.views import button, plain_text, split_html, visible_len
 from tests.fakebot import TOKEN, parse_html
@@ -59,3 +59,14 @@ def test_the_token_is_redacted_from_httpx_request_lines_and_tracebacks(caplog):
         redact.filter(rec)
         line = handler.format(rec)
         assert TOKEN not in line and REDACTED in line
+
+
+def test_admins_hear_of_a_kind_of_error_once_per_ten_minutes_with_how_often_it_happened():
+    now = [0.0]
+    alerts = Alerts(clock=lambda: now[0])
+    assert alerts.due("NetworkError") == 1
+    assert [alerts.due("NetworkError") for _ in range(4)] == [None] * 4
+    assert alerts.due("ValueError") == 1  # another kind is reported at once
+    now[0] = 601
+    assert alerts.due("NetworkError") == 5  # the four held back, and this one
+    assert alerts.due("NetworkError") is None

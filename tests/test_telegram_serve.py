@@ -123,3 +123,41 @@ async def test_serve_with_a_token_telegram_rejects_says_so_in_one_line(fake, tmp
     assert code != 0
     assert "401" in stderr and "Traceback" not in stderr
     assert wrong not in stderr
+
+
+async def test_a_failing_getupdates_is_a_warning_without_traceback_and_one_report_to_the_admin(fake, tmp_path):
+    admin = Person(fake, 4242)
+    fake.fail("getUpdates", status=500, description="Internal Server Error", times=3)
+    process, log = await start_serve(tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=fake.base_url,
+                                     ADMIN_USER_IDS=str(admin.user["id"]))
+    try:
+        report = await asyncio.wait_for(admin.next_reply(), 60)
+        while fake.faults.get("getupdates"):  # the outage, retried with back-off
+            await asyncio.sleep(0.2)
+        reply = await asyncio.wait_for(admin.says(QUESTION), 30)  # and the bot serves again
+    finally:
+        code = await stop(process)
+    assert report.text.startswith("出错：NetworkError: Internal Server Error")
+    assert "605家" in reply.text and fake.pending_replies(admin.chat["id"]) == 0  # one report, no more
+    logged = log.read_text(encoding="utf-8")
+    assert "WARNING" in logged and "Internal Server Error" in logged
+    assert "Traceback" not in logged and " ERROR " not in logged
+    assert code == 0
+
+
+async def test_an_unreadable_update_is_skipped_and_sigterm_still_exits_0(fake, tmp_path):
+    alice = Person(fake, 1001)
+    process, log = await start_serve(tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=fake.base_url)
+    try:
+        await asyncio.wait_for(alice.says(QUESTION), 30)  # started
+        poison = fake.push({"message": {"message_id": 9, "date": 0, "chat": {"id": 1001}, "text": "秘密内容"}})
+        started = asyncio.get_running_loop().time()
+        reply = await asyncio.wait_for(alice.says(QUESTION), 5)
+        waited = asyncio.get_running_loop().time() - started
+    finally:
+        code = await stop(process)
+    assert "605家" in reply.text and waited < 5
+    assert code == 0
+    logged = log.read_text(encoding="utf-8")
+    assert logged.count(f"update {poison['update_id']} cannot be read") == 1
+    assert "秘密内容" not in logged and "CRITICAL" not in logged

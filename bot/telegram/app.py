@@ -27,7 +27,7 @@ from bot.store import corpus_version
 from bot.telegram import admin, feedback, handlers
 from bot.telegram.context import CONTEXT_TYPES
 from bot.telegram.delivery import RetryLimiter
-from bot.telegram.limits import RateLimit
+from bot.telegram.limits import Alerts, RateLimit
 from bot.telegram.logs import RedactSecrets, configure_logging
 from bot.telegram.updates import UpdatesRequest
 
@@ -96,6 +96,7 @@ def build_application(settings: Settings, engine: Engine, *, read_timeout: float
     )
     app.bot_data.engine, app.bot_data.settings = engine, settings
     app.bot_data.rate_limit = RateLimit(settings.rate_limit_per_minute, settings.admin_user_ids)
+    app.bot_data.alerts = Alerts()
     app.bot_data.store = feedback.open_store(settings)
     app.bot_data.pending_changes = {}
     app.bot_data.corpus_version = corpus_version(settings.corpus_dir)

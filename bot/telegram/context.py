@@ -21,7 +21,7 @@ from bot.followup import Context as Conversed
 from bot.followup import Conversation
 from bot.settings import Settings
 from bot.store import Store
-from bot.telegram.limits import RateLimit
+from bot.telegram.limits import Alerts, RateLimit
 
 KEPT_ANSWERS = 50  # per chat; older buttons answer 「已过期」
 KEPT_THREADS = 50  # per chat: a group's threads of replies whose last answer a follow-up may continue
@@ -38,6 +38,7 @@ class BotData:
     engine: Engine
     settings: Settings
     rate_limit: RateLimit
+    alerts: Alerts  # error reports to admins, at most one per kind per 10 minutes
     store: Store | None  # the question record; None when RECORD_QUESTIONS is off
     # bot/telegram/admin.py: the corpus version being served, a reload under way, adds/removes awaiting a button
     corpus_version: str = ""

@@ -64,7 +64,12 @@ def unsent(err: Exception) -> bool:
     return False
 
 
-def describe(err: Exception) -> str:
+def transient(err: object) -> bool:
+    """A network error — Telegram unreachable, a 5xx, a time-out, a 429 — not a mistake of ours or a refusal."""
+    return isinstance(err, NetworkError | RetryAfter) and not isinstance(err, BadRequest)
+
+
+def describe(err: BaseException) -> str:
     """One line for a log: the error's kind and message, never a traceback."""
     cause = f" ← {type(err.__cause__).__name__}" if err.__cause__ else ""
     return f"{type(err).__name__}{cause}: {err}"

@@ -46,7 +46,7 @@ from bot.settings import Settings
 from bot.telegram import context as chat_state
 from bot.telegram import feedback, views
 from bot.telegram.context import PRIVATE, Context
-from bot.telegram.delivery import edit, send
+from bot.telegram.delivery import describe, edit, send, transient
 from bot.text import asked
 
 log = logging.getLogger(__name__)
@@ -367,8 +367,17 @@ async def inline_query(update: Update, context: Context) -> None:
 
 
 async def on_error(update: object, context: Context) -> None:
-    """Log the failure, tell the user something went wrong, and tell the admins what."""
-    log.error("update %s failed", getattr(update, "update_id", None), exc_info=context.error)
+    """Log the failure, tell the user something went wrong, and tell the admins what (once per kind per 10 min).
+
+    A network error (Telegram unreachable, a 5xx, a time-out) is the weather, not a bug: one WARNING line with
+    no traceback. Anything else is logged at ERROR with its traceback.
+    """
+    error: BaseException = context.error or RuntimeError("an error handler called without an error")
+    where = f"update {update.update_id}" if isinstance(update, Update) else "polling"
+    if transient(error):
+        log.warning("%s: %s", where, describe(error))
+    else:
+        log.error("%s failed", where, exc_info=error)
     if isinstance(update, Update) and update.callback_query:  # no spinning button, whatever failed
         with contextlib.suppress(TelegramError):
             await _query(update).answer(views.SORRY)
@@ -376,13 +385,17 @@ async def on_error(update: object, context: Context) -> None:
         try:
             await send(context.bot, update.effective_chat.id, views.esc(views.SORRY))
         except TelegramError as err:
-            log.warning("could not tell the user about the failure: %s", err)
+            log.warning("could not tell the user about the failure: %s", describe(err))
+    kind = type(error).__name__
+    count = context.bot_data.alerts.due(kind) if _settings(context).admin_user_ids else None
+    if count is None:
+        return
+    detail = str(error).replace(context.bot.token, "<redacted>")
     for admin in _settings(context).admin_user_ids:
         try:
-            detail = f"出错：{type(context.error).__name__}: {context.error}".replace(context.bot.token, "<redacted>")
-            await context.bot.send_message(admin, detail[:1000])
+            await send(context.bot, admin, views.esc(views.admin_alert(kind, detail, count)))
         except TelegramError as err:
-            log.warning("could not notify admin %s: %s", admin, err)
+            log.warning("could not notify admin %s: %s", admin, describe(err))
 
 
 def register(app: Application) -> None:

@@ -35,3 +35,23 @@ class RateLimit:
             return False
         self._warned.add(user_id)
         return True
+
+
+class Alerts:
+    """Admins hear of each kind of error at most once per `interval` seconds, with how often it happened since
+    the last report: a flaky network would otherwise send them a message per failed poll."""
+
+    def __init__(self, interval: float = 600.0, clock: Callable[[], float] = time.monotonic):
+        self.interval, self.clock = interval, clock
+        self._last: dict[str, float] = {}
+        self._count: dict[str, int] = defaultdict(int)
+
+    def due(self, kind: str) -> int | None:
+        """Count one error of `kind`; the number to report (this one included) if a report is due, else None."""
+        self._count[kind] += 1
+        now = self.clock()
+        last = self._last.get(kind)
+        if last is not None and now - last < self.interval:
+            return None
+        self._last[kind] = now
+        return self._count.pop(kind)

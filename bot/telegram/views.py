@@ -58,6 +58,12 @@ EXPIRED = "该结果已过期，请重新提问。"
 SLOW_DOWN = "你发得太快了，请稍等一分钟再问。"
 
 
+def admin_alert(kind: str, detail: str, count: int) -> str:
+    """The report an admin gets about an error; `count` of this kind since the last report (10 minutes)."""
+    times = f"（10 分钟内第 {count} 次）" if count > 1 else ""
+    return f"出错{times}：{kind}: {detail}"[:1000]
+
+
 # -- small helpers -------------------------------------------------------------------------------
 
 
