@@ -126,6 +126,7 @@ class Vocabulary:
     topic_links: list[str] = field(default_factory=list)
     fields: list[str] = field(default_factory=list)
     per_units: list[str] = field(default_factory=list)
+    incomplete_starts: list[str] = field(default_factory=list)
     local_suffixes: list[str] = field(default_factory=list)
     local_units: list[str] = field(default_factory=list)
     local_follow: list[str] = field(default_factory=list)
@@ -171,6 +172,7 @@ class Vocabulary:
                    not_status=words["not_status"], place_anaphora=words["place_anaphora"],
                    place_suffixes=words["place_suffixes"], topic_suffixes=words["topic_suffixes"],
                    topic_links=words["topic_links"], fields=words["fields"], per_units=words["per_units"],
+                   incomplete_starts=words["incomplete_starts"],
                    local_suffixes=words["local_suffixes"],
                    local_units=_longest_first(words["local_units"]), local_follow=words["local_follow"],
                    park_wide=words["park_wide"], person_pronouns=words["person_pronouns"],
@@ -1021,28 +1023,31 @@ def headline_rank(fact: Fact, v: Vocabulary | None = None) -> int:
 
 
 def headline(facts: list[Fact], count: int, v: Vocabulary | None = None) -> list[Fact]:
-    """A few figures for an overview: the first telling one of each headline topic, then the next in order.
+    """A few figures for an overview: the first complete one of each headline topic, then the next
+    complete ones, and only then others.
 
     `facts` are in headline order already (facts_for).
     """
-    topics = len((v or vocabulary()).headline)
+    v = v or vocabulary()
+    topics = len(v.headline)
     firsts: dict[int, Fact] = {}
     # A figure whose label says all (done, the whole park's, not a company's) before one that needs its fields.
-    ordered = sorted(facts, key=lambda f: not complete(f))
+    ordered = sorted(facts, key=lambda f: not complete(f, v))
     for fact in ordered:
         rank = headline_rank(fact, v)
-        # A label that is only a head word (「企业」) tells less than 「高新技术企业」: take the first telling one.
-        if rank < topics and (rank not in firsts or (len(firsts[rank].label) <= 2 < len(fact.label)
-                                                     and complete(fact))):
+        if rank < topics and rank not in firsts and complete(fact, v):
             firsts[rank] = fact
     chosen = sorted(firsts.values(), key=ordered.index)[:count]
-    rest = sorted((f for f in ordered if f not in chosen), key=lambda f: len(f.label) <= 2)
+    rest = [f for f in ordered if f not in chosen]
     return sorted(chosen + rest[: count - len(chosen)], key=facts.index)
 
 
-def complete(fact: Fact) -> bool:
-    """Done, park-wide and the park's own: a figure that reads right as 「label：value」 in an overview."""
-    return fact.status == "done" and not fact.scope and not fact.company and fact.change is None
+def complete(fact: Fact, v: Vocabulary | None = None) -> bool:
+    """Done, park-wide and the park's own, with a label that names a thing: a figure that reads right as
+    「label：value」 in an overview. A head word alone (「企业」「全国」) or a share with nothing before it
+    (「占比为…」) tells too little."""
+    telling = len(fact.label) > 2 and not fact.label.startswith(tuple((v or vocabulary()).incomplete_starts))
+    return telling and fact.status == "done" and not fact.scope and not fact.company and fact.change is None
 
 
 def facts_for(park: str, facts: list[Fact], v: Vocabulary | None = None) -> list[Fact]:

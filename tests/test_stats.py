@@ -371,6 +371,11 @@ def test_a_stats_file_without_the_new_fields_still_loads(tmp_path):
     assert (fact.status, fact.scope, fact.change, fact.sources) == ("done", "", None, [])
 
 
+def test_an_overview_leaves_out_a_share_that_does_not_say_of_what():
+    facts = facts_of("园区拥有高新技术企业605家。", "当选书记6名，占比为新建党支部书记总数55%。")
+    assert "55%" not in [f.value for f in headline(facts_for("测试高新区", facts), 2)]
+
+
 def test_an_overview_heads_with_done_park_wide_figures():
     facts = facts_of("规划新建企业孵化器5家。", "其中高新技术企业8家。", "园区拥有高新技术企业605家。")
     assert [f.value for f in headline(facts_for("测试高新区", facts), 1)] == ["605家"]
