@@ -191,6 +191,8 @@ def cmd_stats(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
 
 def cmd_chat(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     """The console chat; Ctrl-C or Ctrl-D ends it with a goodbye (main), never a traceback."""
+    if getattr(args, "json", False):
+        return _chat_json(settings, out)
     with console.own_terminal():
         engine = _engine(settings)
         store = _store(settings)
@@ -203,6 +205,23 @@ def cmd_chat(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
         finally:
             if store:
                 store.close()
+    return EXIT_OK
+
+
+def _chat_json(settings: Settings, out: TextIO) -> int:
+    """`chat --json`: a conversation replayed by a script. One question a line on stdin, one `ask --json` object a
+    line out, each question read against the one before (a follow-up); a /start line forgets and prints nothing."""
+    engine = _engine(settings)
+    conversation = Conversation(settings.context_minutes * 60)
+    for line in sys.stdin:
+        text = line.strip()
+        if text.lower() in ("/start", "／start"):
+            conversation.forget()
+        elif text:
+            question = asked(text)
+            answer = engine.ask(question.text, settings.top_k, conversation.current(time.monotonic()))
+            conversation.keep(answer.context, time.monotonic())
+            _print_json(answer_json(answer, _note(question)), out)
     return EXIT_OK
 
 
@@ -307,7 +326,8 @@ EXAMPLES = {
     "add": ["python -m bot add 新文章.txt", "python -m bot add --dry-run 新文章.md",
             "python -m bot add --park 徐庄高新区 文章.txt", "pbpaste | python -m bot add -"],
     "remove": ["python -m bot remove 005-1", "python -m bot remove 005"],
-    "chat": ["python -m bot chat"],
+    "chat": ["python -m bot chat",
+             "printf '兰州新区有多少党员\\n那夏河呢？\\n' | python -m bot chat --json   # 追问：每行一个 JSON"],
     "serve": ["TELEGRAM_BOT_TOKEN=123456789:AAH… python -m bot serve"],
     "run": ["python -m bot run"],
     "doctor": ["python -m bot doctor", "python -m bot doctor --timeout 2"],
@@ -348,7 +368,8 @@ def parser() -> argparse.ArgumentParser:
     remove = _command(sub, "remove", "删除一篇文章（005-1）或整份文件（005），并重建", cmd_remove)
     remove.add_argument("article_id", help="文章编号，如 005-1；或文件编号，如 005")
     remove.add_argument("--dry-run", action="store_true", help="只显示将会删除什么，不写入")
-    _command(sub, "chat", "本地对话（与机器人相同的命令）", cmd_chat)
+    chat = _command(sub, "chat", "本地对话（与机器人相同的命令）", cmd_chat)
+    chat.add_argument("--json", action="store_true", help="每行读一个问题（按对话理解追问），每行输出一个 JSON")
     _command(sub, "serve", "运行 Telegram 机器人", cmd_serve)
     _command(sub, "run", "有 token 时运行机器人，否则本地对话（make run）", cmd_run)
     report = _command(sub, "report", "提问记录报告：每天提问数、未找到答案的问题、👎", cmd_report)

@@ -255,3 +255,17 @@ def test_ask_with_an_unreadable_context_is_a_usage_error(cli, capsys):
 def test_thanks_between_two_questions_keeps_the_conversation(engine):
     replies = talk(engine, HIGH_TECH, "谢谢", "那徐州呢？")
     assert replies[2].startswith("（接上一问：徐州高新区 · 高新技术企业）")
+
+
+def test_a_real_place_starting_with_na_is_still_a_place(engine):
+    assert engine.registry.places_in("那曲高新区有多少企业")[1] == ["那曲高新区"]
+    assert engine.registry.places_in("那个新区有多少党员")[1] == []
+
+
+def test_chat_json_replays_a_conversation_one_json_object_a_line(cli, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.StringIO("兰州新区有多少党员\n那夏河呢？\n/start\n那夏河呢？\n"))
+    out = io.StringIO()
+    assert main(["chat", "--json"], out) == 0
+    rows = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [row["assumed"] for row in rows] == ["", "夏河县 · 党员", ""]
+    assert rows[2]["reason"] == "only_park"
