@@ -122,6 +122,8 @@ def cmd_build(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     out.write(render.built(report.articles, report.paragraphs, report.facts, settings.corpus_dir) + "\n")
     for article_id in report.unplaced:
         out.write(render.unplaced(article_id) + "\n")
+    for note in report.notes:
+        out.write(note + "\n")
     return EXIT_OK
 
 

@@ -8,6 +8,7 @@ walks the page line by line and keeps what a reader would call the article.
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import re
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.progress import Steps, silent
-from bot.text import clean_heading, clean_line, fullwidth_punct, pair_quotes
+from bot.text import clean_heading, clean_line, fullwidth_punct, pair_quotes, strip_controls
 from bot.webmeta import Meta, has_dateline, meta_line, split_dateline
 
 if TYPE_CHECKING:  # the build imports these when it runs: parks and stats import this module
@@ -109,6 +110,11 @@ class _Line:
 def read_seed(path: Path) -> str:
     """Read a seed as UTF-8 text, or stop with an error that names the file."""
     data = path.read_bytes()
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Windows' "Unicode" text: has NUL bytes
+        try:
+            data = data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError as err:
+            raise SeedError(path, "encoding", f"not UTF-16 text (byte {err.start})", err.start) from err
     if not data.strip():
         raise SeedError(path, "empty", "the file is empty")
     if b"\x00" in data:
@@ -259,6 +265,7 @@ def parse_page(text: str, seed: str, prefix: str) -> list[Article]:
     signature, or text — which continues the previous paragraph when that one was
     cut mid-sentence.
     """
+    text = strip_controls(text)  # 「\x01」「ESC[31m」 in a pasted page would reach the answers
     lines = _lines(text)
     marked_page = any(line.level for line in lines)
     page = _Page(seed)
@@ -387,6 +394,25 @@ def parse_seeds(seeds_dir: Path, steps: Steps = silent, extra: dict[str, str] | 
     return articles
 
 
+def screen(articles: list[Article], seeds: list[str]) -> tuple[list[Article], list[str]]:
+    """Drop an article whose text repeats an earlier one's (a page pasted twice would list each answer twice),
+    and name the seeds that gave no article at all (a file of headings, one endless line): build notes."""
+    from bot import render
+
+    first: dict[str, Article] = {}
+    kept, notes = [], []
+    for article in articles:
+        text = "\n".join(p.text for p in article.paragraphs)
+        earlier = first.setdefault(text, article) if text else article
+        if earlier is not article:
+            notes.append(render.duplicate_article(article.article_id, article.seed, earlier.article_id, earlier.seed))
+            continue
+        kept.append(article)
+    given = {a.seed for a in articles}
+    notes += [render.seed_without_articles(seed) for seed in seeds if seed not in given]
+    return kept, notes
+
+
 def read_articles(seeds_dir: Path, registry, steps: Steps = silent) -> tuple[list[Article], list[str]]:
     """Parsed and attributed articles, and the ids of those no park in the registry fits."""
     from bot.parks import attribute
@@ -446,6 +472,8 @@ def plan_build(seeds_dir: Path, corpus_dir: Path, steps: Steps = silent, extra: 
     names = [n for p in found.parks for n in p.names()]
     found.placements.update(placements or {})
     articles = parse_seeds(seeds_dir, steps, extra, leave_out)
+    seeds = sorted({p.name for p in seed_paths(seeds_dir) if p.name not in leave_out} | set(extra or {}))
+    articles, notes = screen(articles, seeds)
     ids = {a.article_id for a in articles}
     found.placements = {a: p for a, p in found.placements.items() if a in ids}
     for _ in range(3):
@@ -469,7 +497,7 @@ def plan_build(seeds_dir: Path, corpus_dir: Path, steps: Steps = silent, extra: 
         stats.FACTS_FILE: _dump([f.to_dict() for f in facts]),
         FOUND_FILE: found.text(),
     }
-    report = BuildReport(len(articles), sum(len(a.paragraphs) for a in articles), len(facts), unplaced)
+    report = BuildReport(len(articles), sum(len(a.paragraphs) for a in articles), len(facts), unplaced, notes)
     return Build(outputs, report, articles, facts, registry, lexicon)
 
 
@@ -496,3 +524,4 @@ class BuildReport:
     paragraphs: int
     facts: int
     unplaced: list[str]
+    notes: list[str] = field(default_factory=list)  # duplicates dropped, seeds with no article

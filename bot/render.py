@@ -214,6 +214,14 @@ def unplaced(article_id: str) -> str:
     return f"注意：文章 {article_id} 无法归属到任何园区，请在 corpus/parks.toml 中补充。"
 
 
+def duplicate_article(dropped: str, dropped_seed: str, kept: str, kept_seed: str) -> str:
+    return f"注意：文章 {dropped}（{dropped_seed}）与文章 {kept}（{kept_seed}）正文相同，已略去前者。"
+
+
+def seed_without_articles(seed: str) -> str:
+    return f"注意：{seed} 中没有找到任何文章（需要标题和正文），这个文件没有收录。"
+
+
 # -- the editors' report (bot/report.py) -------------------------------------------------------
 
 REASON_LABELS = {"off_topic": "答非所问", "wrong_data": "数据不对", "incomplete": "不完整", "other": "其他",

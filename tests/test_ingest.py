@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import shutil
 from pathlib import Path
 
 import pytest
 
-from bot.ingest import SeedError, build_corpus, parse_page, read_articles
+from bot.ingest import SeedError, build_corpus, parse_page, read_articles, read_seed, screen
 from bot.parks import Registry
 
 from .conftest import CORPUS, SEEDS, corpus_lexicon
@@ -171,3 +172,34 @@ def test_heading_closes_a_paragraph_whose_end_was_lost_in_print(articles):
 def test_line_opening_with_a_time_phrase_starts_a_new_paragraph(articles):
     kunshan = by_title(articles, "昆山高新区")
     assert any(p.text.startswith("近年来，昆山高新区坚持党建引领") for p in kunshan.paragraphs)
+
+
+PAGE = "\n\n某某高新区党建见闻\n\n▶ 本报记者 张三\n\n某某高新区今年新建党支部3个。\n"
+
+
+def test_an_article_repeating_another_is_dropped_with_a_note_naming_both():
+    articles = parse_page(PAGE, "005.txt", "005") + parse_page(PAGE, "006.txt", "006")
+    kept, notes = screen(articles, ["005.txt", "006.txt"])
+    assert [a.article_id for a in kept] == ["005-1"]
+    assert len(notes) == 1 and "006-1（006.txt）" in notes[0] and "005-1（005.txt）" in notes[0]
+
+
+def test_a_seed_that_yields_no_article_is_named_in_a_note():
+    kept, notes = screen(parse_page(PAGE, "005.txt", "005"), ["005.txt", "007_headings.txt"])
+    assert len(kept) == 1
+    assert len(notes) == 1 and "007_headings.txt" in notes[0]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-8-sig"])
+def test_a_seed_saved_with_a_byte_order_mark_is_read(tmp_path: Path, encoding):
+    path = tmp_path / "005.txt"
+    data = PAGE.encode(encoding)
+    path.write_bytes(codecs.BOM_UTF16_BE + data if encoding == "utf-16-be" else data)
+    assert read_seed(path) == PAGE
+
+
+def test_control_characters_and_escape_sequences_in_a_seed_do_not_reach_the_text():
+    page = PAGE.replace("今年", "\x1b[31m今年\x01").replace("党建", "党\u200b建")
+    [article] = parse_page(page, "005.txt", "005")
+    assert article.title == "某某高新区党建见闻"
+    assert [p.text for p in article.paragraphs] == ["某某高新区今年新建党支部3个。"]
