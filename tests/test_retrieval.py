@@ -314,3 +314,9 @@ def test_a_how_many_word_is_never_read_as_a_place(engine):
 def test_a_verb_joined_to_its_particle_reads_as_the_verb(engine):
     answer = engine.ask("靖远给困难党员发了多少钱")
     assert answer.found and "11.8万元" in answer.hits[0].excerpt
+
+
+def test_a_registered_park_with_no_article_is_a_plain_not_found(engine):
+    # 武进国家高新区 is in corpus/parks.toml but no seed has an article about it (issue 11: this raised IndexError)
+    answer = engine.ask("武进高新区为多少家企业提供授信")
+    assert not answer.found and answer.hits == []
