@@ -119,6 +119,16 @@ def clean_heading(text: str) -> str:
 def split_sentences(text: str) -> list[str]:
     """Sentences end at 。！？；… and keep the closing quotes that follow the mark.
 
+    Remembered per text: the same paragraphs are split again for every question they
+    are a candidate for (re-ranking, figure checks, excerpts).
+    """
+    return list(_split_sentences(text))
+
+
+@lru_cache(maxsize=8192)
+def _split_sentences(text: str) -> tuple[str, ...]:
+    """See `split_sentences`.
+
     Inside a quotation a mark ends the sentence only where the quotation closes:
     「“这是移动党群服务中心！进来歇歇脚。”」 is one sentence, not two.
     """
@@ -144,7 +154,7 @@ def split_sentences(text: str) -> list[str]:
             i = end - 1
         i += 1
     out.append(text[start:])
-    return [s for s in out if s.strip()]
+    return tuple(s for s in out if s.strip())
 
 
 @lru_cache(maxsize=1)
