@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.discover import Found
 from bot.engine import Engine
 from bot.lexicon import Lexicon
+from bot.parks import REGISTRY_FILE, Registry, read_registry
 from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,6 +22,12 @@ SEEDS = ROOT / "seeds"
 def corpus_lexicon() -> Lexicon:
     """The committed corpus's word lists and tokenizer, as the engine and the build load them."""
     return Lexicon.load(CORPUS)
+
+
+def corpus_registry() -> Registry:
+    """The committed registry as the build uses it: parks.toml and the parks found in articles (parks_found.toml)."""
+    parks = read_registry(CORPUS / REGISTRY_FILE) + Found.read(CORPUS).parks
+    return Registry(parks, corpus_lexicon().tokenizer)
 
 
 @pytest.fixture(scope="session")

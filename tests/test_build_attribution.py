@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from bot.ingest import build_corpus, read_articles
-from bot.parks import REGISTRY_FILE, Registry
+from bot.parks import Registry
 
-from .conftest import CORPUS, SEEDS, corpus_lexicon
+from .conftest import CORPUS, SEEDS, corpus_registry
 
 KNOWN_PARK_PAGE = """
 徐州高新区建强产业链党组织
@@ -42,7 +42,7 @@ def seeds_with(tmp_path: Path, page: str) -> Path:
 
 
 def registry() -> Registry:
-    return Registry.from_toml(CORPUS / REGISTRY_FILE, corpus_lexicon().tokenizer)
+    return corpus_registry()
 
 
 def test_a_new_article_about_a_known_park_is_attributed_to_it(tmp_path):

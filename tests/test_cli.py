@@ -206,5 +206,7 @@ def test_build_progress_is_plain_lines_when_not_on_a_terminal(tmp_path, monkeypa
     monkeypatch.setenv("CORPUS_DIR", str(corpus))
     assert run(["build"])[0] == 0
     progress = capsys.readouterr().err.splitlines()
-    assert progress[-1] == "提取统计数据 11/11" and "读取 seeds/ 5/5" in progress
+    articles = len(json.loads((corpus / "articles.json").read_text(encoding="utf-8")))
+    seeds = len([p for p in (ROOT / "seeds").iterdir() if p.is_file() and not p.name.startswith(".")])
+    assert progress[-1] == f"提取统计数据 {articles}/{articles}" and f"读取 seeds/ {seeds}/{seeds}" in progress
     assert all(re.fullmatch(r"(读取 seeds/|提取统计数据) \d+/\d+", line) for line in progress)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -50,7 +51,8 @@ async def test_a_good_set_up_passes_every_check(fake, in_process):
     code, lines = await doctor(in_process, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=fake.base_url)
     assert code == 0 and failed(lines) == [] and all(line.startswith("✔") for line in lines)
     assert any("@" + fake.bot_user["username"] in line for line in lines)
-    assert any("11 篇文章" in line for line in lines) and any("一致" in line for line in lines)
+    articles = len(json.loads((CORPUS / "articles.json").read_text(encoding="utf-8")))
+    assert any(f"{articles} 篇文章" in line for line in lines) and any("一致" in line for line in lines)
     assert not any(TOKEN in line or TOKEN.split(":")[1] in line for line in lines)
 
 

@@ -10,14 +10,13 @@ from pathlib import Path
 import pytest
 
 from bot.ingest import SeedError, build_corpus, parse_page, read_articles, read_seed, screen
-from bot.parks import Registry
 
-from .conftest import CORPUS, SEEDS, corpus_lexicon
+from .conftest import CORPUS, SEEDS, corpus_registry
 
 
 @pytest.fixture(scope="module")
 def articles():
-    articles, _unplaced = read_articles(SEEDS, Registry.from_toml(CORPUS / "parks.toml", corpus_lexicon().tokenizer))
+    articles, _unplaced = read_articles(SEEDS, corpus_registry())
     return articles
 
 

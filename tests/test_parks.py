@@ -5,15 +5,15 @@ from __future__ import annotations
 import pytest
 
 from bot.ingest import read_articles
-from bot.parks import REGISTRY_FILE, Registry, split_name
+from bot.parks import Registry, split_name
 from bot.stats import Fact, headline
 
-from .conftest import CORPUS, SEEDS, corpus_lexicon
+from .conftest import SEEDS, corpus_registry
 
 
 @pytest.fixture(scope="module")
 def registry() -> Registry:
-    return Registry.from_toml(CORPUS / REGISTRY_FILE, corpus_lexicon().tokenizer)
+    return corpus_registry()
 
 
 @pytest.fixture(scope="module")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from bot.ingest import Article, Paragraph, read_articles
-from bot.parks import REGISTRY_FILE, Registry
+from bot.parks import Registry
 from bot.stats import Fact, chinese_number, extract_facts, facts_for, headline, headline_rank, load_facts, vocabulary
 
-from .conftest import CORPUS, SEEDS, corpus_lexicon
+from .conftest import SEEDS, corpus_lexicon, corpus_registry
 
 
 def facts_of(*paragraphs: str, park: str = "测试高新区") -> list[Fact]:
@@ -25,7 +25,7 @@ def only(text: str) -> Fact:
 
 @pytest.fixture(scope="module")
 def corpus_facts() -> list[Fact]:
-    registry = Registry.from_toml(CORPUS / REGISTRY_FILE, corpus_lexicon().tokenizer)
+    registry = corpus_registry()
     articles, _ = read_articles(SEEDS, registry)
     return extract_facts(articles, registry)
 
@@ -185,7 +185,7 @@ def test_a_figure_right_after_another_counts_the_same_thing():
 def test_a_label_does_not_start_with_the_park_doing_the_counting():
     facts = extract_facts([Article("T-1", "t", "t", park="兰州新区",
                                    paragraphs=[Paragraph(1, "今年兰州新区引进实施项目65个。")])],
-                          Registry.from_toml(CORPUS / REGISTRY_FILE, corpus_lexicon().tokenizer))
+                          corpus_registry())
     assert facts[0].label == "引进实施项目"
 
 

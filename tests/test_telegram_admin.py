@@ -96,11 +96,11 @@ async def test_a_corpus_rebuilt_outside_the_bot_goes_live_without_a_restart(fake
 
 async def test_remove_from_telegram_takes_the_article_out(fake, project):
     seeds, corpus = project
-    add(seeds, corpus, [(XUZHUANG.name, XUZHUANG.read_bytes())])
+    added = add(seeds, corpus, [(XUZHUANG.name, XUZHUANG.read_bytes())]).articles[0].article_id
     admin, alice = Person(fake, ADMIN, name="Admin"), Person(fake, 1001, name="Alice")
     async with admin_bot(fake, project):
         assert "312家" in (await alice.says(QUESTION)).text
-        preview = await admin.says("/remove 005-1")
+        preview = await admin.says(f"/remove {added}")
         assert "将删除" in preview.text and set(preview.buttons) == {"确认删除", "取消"}
         assert (await admin.presses(preview, "确认删除")).text.startswith("已删除")
         assert "312家" not in (await alice.says(QUESTION)).text
