@@ -103,3 +103,10 @@ async def test_two_threads_in_a_group_keep_their_own_subjects(bot, bob, fake, gr
     to_carol = await carol.says("那夏河呢？", reply_to=carols.message)
     assert to_bob.text.startswith(ASSUMED)
     assert to_carol.text.startswith("（接上一问：夏河县 · 党员）")
+
+
+async def test_more_after_paging_continues_after_the_page_seen(bot, alice):
+    first = await alice.says("兰州高新区党建工作有哪些做法")
+    await alice.presses(first, "更多结果")
+    reply = await alice.says("还有呢")
+    assert "\n4. " not in reply.text and "\n1. " not in reply.text

@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 import time
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from telegram.ext import CallbackContext, ContextTypes, ExtBot
@@ -88,6 +88,14 @@ class ChatData:
         self.threads.move_to_end(thread)
         while len(self.threads) > KEPT_THREADS:
             self.threads.popitem(last=False)
+
+    def saw(self, thread: int, context: Conversed, count: int) -> None:
+        """The first `count` results of the answer that left `context` have been shown (「更多结果」): if it is still
+        `thread`'s last answer, 「还有呢」 continues after them."""
+        conversation = self.threads.get(thread)
+        last = conversation.context if conversation else None
+        if conversation and last and (last.question, last.offset) == (context.question, context.offset):
+            conversation.context = replace(last, shown=max(last.shown, context.showing(count).shown))
 
     def forget_threads(self) -> None:
         self.threads.clear()

@@ -285,6 +285,11 @@ async def more_button(update: Update, context: Context) -> None:
     shown = _query(update).message
     buttons = shown.reply_markup if isinstance(shown, Message) else None
     await edit(_query(update), text, views.keep_feedback(keyboard, buttons))
+    if context.chat_data is not None and answer.context is not None and isinstance(shown, Message):
+        # 「还有呢」 now continues after the page shown (a group's thread is keyed by this very message).
+        private = update.effective_chat is not None and update.effective_chat.type == ChatType.PRIVATE
+        context.chat_data.saw(PRIVATE if private else shown.message_id, answer.context,
+                              start_at + _settings(context).top_k)
 
 
 @limited
