@@ -156,12 +156,14 @@ def add(seeds_dir: Path, corpus_dir: Path, inputs: list[tuple[str, bytes]], park
     existing = {hashlib.sha256(p.read_bytes()).hexdigest(): p.name for p in seed_paths(seeds_dir)}
     extra: dict[str, str] = {}
     names: dict[str, str] = {}  # seed name → input name
+    parsed: dict[str, list[Article]] = {}  # seed name → its articles, parsed alone
     for item in incoming:
         digest = hashlib.sha256(item.text.encode("utf-8")).hexdigest()
         if digest in existing:
             raise AddError(item.name, "duplicate", existing[digest])
         name = seed_name(number, item.text)
-        if not parse_page(item.text, name, f"{number:03d}"):
+        parsed[name] = parse_page(item.text, name, f"{number:03d}")
+        if not parsed[name]:
             raise AddError(item.name, "nothing")
         existing[digest] = name
         extra[name], names[name] = item.text, item.name
@@ -173,10 +175,12 @@ def add(seeds_dir: Path, corpus_dir: Path, inputs: list[tuple[str, bytes]], park
     before = {p.name for p in Found.read(corpus_dir).parks}
     build = plan_build(seeds_dir, corpus_dir, extra=extra, placements=placements)
     new = [a for a in build.articles if a.seed in extra]
-    for article in new:
+    for article in (a for articles in parsed.values() for a in articles):
+        # Compared with the articles already there (the build itself drops a repeat with a note).
         twin = next((old for old in build.articles if old.seed not in extra and _same(article, old)), None)
         if twin is not None:
             raise AddError(names[article.seed], "duplicate", f"{twin.article_id} {twin.seed}")
+    for article in new:
         if park and not article.park:
             res = build.registry.resolve(park, typos=False)
             raise AddError(park, "park_ambiguous", "、".join(res.candidates))
