@@ -394,23 +394,25 @@ def parse_seeds(seeds_dir: Path, steps: Steps = silent, extra: dict[str, str] | 
     return articles
 
 
-def screen(articles: list[Article], seeds: list[str]) -> tuple[list[Article], list[str]]:
+def screen(articles: list[Article], seeds: list[str]) -> tuple[list[Article], list[str], list[tuple[Article, Article]]]:
     """Drop an article whose text repeats an earlier one's (a page pasted twice would list each answer twice),
-    and name the seeds that gave no article at all (a file of headings, one endless line): build notes."""
+    and name the seeds that gave no article at all (a file of headings, one endless line): build notes.
+    Also returns the (dropped, kept) pairs."""
     from bot import render
 
     first: dict[str, Article] = {}
-    kept, notes = [], []
+    kept, notes, twins = [], [], []
     for article in articles:
         text = "\n".join(p.text for p in article.paragraphs)
         earlier = first.setdefault(text, article) if text else article
         if earlier is not article:
             notes.append(render.duplicate_article(article.article_id, article.seed, earlier.article_id, earlier.seed))
+            twins.append((article, earlier))
             continue
         kept.append(article)
     given = {a.seed for a in articles}
     notes += [render.seed_without_articles(seed) for seed in seeds if seed not in given]
-    return kept, notes
+    return kept, notes, twins
 
 
 def read_articles(seeds_dir: Path, registry, steps: Steps = silent) -> tuple[list[Article], list[str]]:
@@ -435,6 +437,7 @@ class Build:
     facts: list[Fact]
     registry: Registry
     lexicon: Lexicon
+    duplicates: list[tuple[Article, Article]] = field(default_factory=list)  # (dropped, the earlier one kept)
 
     def write(self, corpus_dir: Path) -> None:
         """Every output to a temporary file first, then all renamed into place: an error leaves corpus/ as it was."""
@@ -473,7 +476,7 @@ def plan_build(seeds_dir: Path, corpus_dir: Path, steps: Steps = silent, extra: 
     found.placements.update(placements or {})
     articles = parse_seeds(seeds_dir, steps, extra, leave_out)
     seeds = sorted({p.name for p in seed_paths(seeds_dir) if p.name not in leave_out} | set(extra or {}))
-    articles, notes = screen(articles, seeds)
+    articles, notes, duplicates = screen(articles, seeds)
     ids = {a.article_id for a in articles}
     found.placements = {a: p for a, p in found.placements.items() if a in ids}
     for _ in range(3):
@@ -498,7 +501,7 @@ def plan_build(seeds_dir: Path, corpus_dir: Path, steps: Steps = silent, extra: 
         FOUND_FILE: found.text(),
     }
     report = BuildReport(len(articles), sum(len(a.paragraphs) for a in articles), len(facts), unplaced, notes)
-    return Build(outputs, report, articles, facts, registry, lexicon)
+    return Build(outputs, report, articles, facts, registry, lexicon, duplicates)
 
 
 def corpus_files(seeds_dir: Path, corpus_dir: Path, steps: Steps = silent) -> tuple[dict[str, str], BuildReport]:

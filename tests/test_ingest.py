@@ -178,13 +178,13 @@ PAGE = "\n\n某某高新区党建见闻\n\n▶ 本报记者 张三\n\n某某高�
 
 def test_an_article_repeating_another_is_dropped_with_a_note_naming_both():
     articles = parse_page(PAGE, "005.txt", "005") + parse_page(PAGE, "006.txt", "006")
-    kept, notes = screen(articles, ["005.txt", "006.txt"])
+    kept, notes, _ = screen(articles, ["005.txt", "006.txt"])
     assert [a.article_id for a in kept] == ["005-1"]
     assert len(notes) == 1 and "006-1（006.txt）" in notes[0] and "005-1（005.txt）" in notes[0]
 
 
 def test_a_seed_that_yields_no_article_is_named_in_a_note():
-    kept, notes = screen(parse_page(PAGE, "005.txt", "005"), ["005.txt", "007_headings.txt"])
+    kept, notes, _ = screen(parse_page(PAGE, "005.txt", "005"), ["005.txt", "007_headings.txt"])
     assert len(kept) == 1
     assert len(notes) == 1 and "007_headings.txt" in notes[0]
 
