@@ -205,8 +205,8 @@ def _fill(conn: sqlite3.Connection, report: dict[str, Any], days: int, now: floa
                        "down_share": _share(down, up + down),
                        "reasons": {r or "none": n for v, r, n in votes if v == -1}}
     asked = conn.execute("SELECT question, park, count(*) AS n FROM questions INDEXED BY questions_unanswered "
-                         "WHERE found = 0 AND day BETWEEN ? AND ? GROUP BY park, question ORDER BY n DESC",
-                         span).fetchall()
+                         "WHERE found = 0 AND channel != 'inline' AND day BETWEEN ? AND ? "
+                         "GROUP BY park, question ORDER BY n DESC", span).fetchall()
     report["unanswered_questions"] = sum(n for _, _, n in asked)
     report["unanswered_ungrouped"] = sum(n for _, _, n in asked[MAX_COMPARED:])
     report["unanswered"] = [g.to_dict() for g in group_similar(asked[:MAX_COMPARED], names)[:TOP_UNANSWERED]]

@@ -78,6 +78,12 @@ MIGRATIONS: list[str] = [
     CREATE INDEX questions_unanswered ON questions(park, question, day) WHERE found = 0;
     CREATE INDEX votes_ts ON votes(ts);
     """,
+    # 3: inline queries come while the user types, half-finished: they stay out of the unanswered groups
+    """
+    DROP INDEX questions_unanswered;
+    CREATE INDEX questions_unanswered ON questions(park, question, day)
+        WHERE found = 0 AND channel != 'inline';
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 REASONS = ("off_topic", "wrong_data", "incomplete", "other")  # 答非所问 / 数据不对 / 不完整 / 其他 (labels: render)

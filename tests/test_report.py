@@ -94,6 +94,17 @@ def test_a_report_lists_the_unanswered_grouped_and_the_latest_downvotes(recorded
     assert down["comment"] == "想知道具体人数"
 
 
+def test_inline_queries_count_but_stay_out_of_the_unanswered_groups(tmp_path, engine):
+    store = Store(tmp_path / "q.db", clock=lambda: NOW)
+    for typed in ("兰州新", "兰州新区有多", "兰州新区有多少流动党员"):
+        store.record("inline", engine.ask(typed), 1.0, user_id=1)
+    store.record("private", engine.ask("明天会下雨吗"), 1.0, user_id=1)
+    assert store.flush()
+    store.close()
+    report = build_report(tmp_path / "q.db", 1, NAMES, now=NOW)
+    assert report["questions"] == 4 and [g["question"] for g in report["unanswered"]] == ["明天会下雨吗"]
+
+
 def test_a_longer_window_reaches_older_questions(recorded):
     assert build_report(recorded, 9, NAMES, now=NOW)["questions"] == 5
 
