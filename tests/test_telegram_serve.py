@@ -9,6 +9,7 @@ import socket
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 
 from bot.cli import main
@@ -160,4 +161,25 @@ async def test_an_unreadable_update_is_skipped_and_sigterm_still_exits_0(fake, t
     assert code == 0
     logged = log.read_text(encoding="utf-8")
     assert logged.count(f"update {poison['update_id']} cannot be read") == 1
+    assert "秘密内容" not in logged and "CRITICAL" not in logged
+
+
+async def test_in_webhook_mode_an_unreadable_update_is_answered_200_and_dropped(fake, tmp_path):
+    port = free_port()
+    alice = Person(fake, 1001)
+    process, log = await start_serve(tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=fake.base_url,
+                                     TELEGRAM_WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram",
+                                     TELEGRAM_WEBHOOK_LISTEN="127.0.0.1", TELEGRAM_WEBHOOK_PORT=str(port))
+    try:
+        await asyncio.wait_for(alice.says(QUESTION), 30)  # started, webhook registered
+        poison = fake.push({"message": {"message_id": 9, "date": 0, "chat": {"id": 1001}, "text": "秘密内容"}})
+        reply = await asyncio.wait_for(alice.says(QUESTION), 5)
+        async with httpx.AsyncClient() as client:  # and a caller without the secret is refused
+            refused = await client.post(f"http://127.0.0.1:{port}/telegram", json={"update_id": 1})
+    finally:
+        code = await stop(process)
+    assert "605家" in reply.text and refused.status_code == 403
+    assert code == 0
+    logged = log.read_text(encoding="utf-8")
+    assert logged.count(f"update {poison['update_id']} cannot be read") == 1  # delivered once: it got a 200
     assert "秘密内容" not in logged and "CRITICAL" not in logged

@@ -30,6 +30,7 @@ from bot.telegram.delivery import RetryLimiter
 from bot.telegram.limits import Alerts, RateLimit
 from bot.telegram.logs import RedactSecrets, configure_logging
 from bot.telegram.updates import UpdatesRequest
+from bot.telegram.webhook import run_webhook
 
 log = logging.getLogger(__name__)
 
@@ -145,9 +146,8 @@ def serve(settings: Settings) -> int:
     log.info("serving @%s via %s (%s)", username, settings.telegram_api_base_url,
              f"webhook {webhook}" if webhook else "long polling")
     if webhook:
-        app.run_webhook(listen=settings.telegram_webhook_listen, port=settings.telegram_webhook_port,
-                        url_path=urlparse(webhook).path.lstrip("/"), webhook_url=webhook,
-                        secret_token=webhook_secret(token), allowed_updates=ALLOWED_UPDATES)
+        asyncio.run(run_webhook(app, settings.telegram_webhook_listen, settings.telegram_webhook_port,
+                                urlparse(webhook).path, webhook, webhook_secret(token), ALLOWED_UPDATES))
     else:
         app.run_polling(allowed_updates=ALLOWED_UPDATES)
     log.info("stopped")
