@@ -121,7 +121,7 @@ def cmd_build(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     _engine(settings)  # builds and saves the search index now rather than at the next start
     out.write(render.built(report.articles, report.paragraphs, report.facts, settings.corpus_dir) + "\n")
     for article_id in report.unplaced:
-        out.write(render.unplaced(article_id) + "\n")
+        out.write(render.unplaced(article_id, *report.why_unplaced.get(article_id, ("", []))) + "\n")
     for note in report.notes:
         out.write(note + "\n")
     return EXIT_OK

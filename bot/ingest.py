@@ -501,6 +501,10 @@ def plan_build(seeds_dir: Path, corpus_dir: Path, steps: Steps = silent, extra: 
         FOUND_FILE: found.text(),
     }
     report = BuildReport(len(articles), sum(len(a.paragraphs) for a in articles), len(facts), unplaced, notes)
+    for a in articles:
+        if a.article_id in unplaced:
+            seen = registry.unknown_places(" ".join([a.title, *(p.text for p in a.paragraphs)]))
+            report.why_unplaced[a.article_id] = (a.title, list(dict.fromkeys(seen))[:3])
     return Build(outputs, report, articles, facts, registry, lexicon, duplicates)
 
 
@@ -528,3 +532,5 @@ class BuildReport:
     facts: int
     unplaced: list[str]
     notes: list[str] = field(default_factory=list)  # duplicates dropped, seeds with no article
+    # An unplaced article's title and the park-like names it holds that no park fits (for the build's note).
+    why_unplaced: dict[str, tuple[str, list[str]]] = field(default_factory=dict)

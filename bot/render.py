@@ -106,9 +106,10 @@ def parks_text(parks: list[Park]) -> str:
     """/parks: every park and place, grouped by kind."""
     lines = [f"收录的园区和地区（{len(parks)} 个）："]
     for kind in dict.fromkeys(p.kind for p in parks):
-        lines.append(f"【{kind}】")
+        lines.append(f"【{kind or '其他'}】")
         for park in (p for p in parks if p.kind == kind):
-            lines.append(f"· {park.name}（{place(park)}）文章 {len(park.articles)} 篇")
+            count = f"文章 {len(park.articles)} 篇" if park.articles else "暂无文章"
+            lines.append(f"· {park.name}（{place(park) or '省市未知'}）{count}")
     lines.append("查看一个园区：/park 名称；统计数据：/stats 名称")
     return "\n".join(lines)
 
@@ -210,8 +211,12 @@ def stats_text(res: Resolution, facts: list[Fact], start: int = 0, count: int | 
 # -- the build -------------------------------------------------------------------------------------
 
 
-def unplaced(article_id: str) -> str:
-    return f"注意：文章 {article_id} 无法归属到任何园区，请在 corpus/parks.toml 中补充。"
+def unplaced(article_id: str, title: str = "", names: list[str] | None = None) -> str:
+    """An article no park fits: its title, the names it holds that no park fits, and what to do."""
+    named = f"《{title}》" if title else ""
+    seen = f"，文中提到 {'、'.join(names)}" if names else "，标题和正文都没有提到已登记的园区"
+    return (f"注意：文章 {article_id}{named} 无法归属到任何园区{seen}。请在 corpus/parks.toml 中补充，"
+            f"或重新添加时指定：python -m bot add --park 名称 文件。")
 
 
 def duplicate_article(dropped: str, dropped_seed: str, kept: str, kept_seed: str) -> str:

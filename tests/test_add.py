@@ -267,3 +267,17 @@ def test_add_saves_the_index_the_next_load_uses(tmp_path, monkeypatch, caplog):
     caplog.clear()
     engine = Engine.load(corpus)
     assert engine.article(f"{next_number(seeds) - 1:03d}-1") is not None and "search index" not in caplog.text
+
+
+def test_the_build_names_an_unplaced_article_by_title_and_the_names_it_saw(tmp_path, monkeypatch):
+    seeds, corpus = copy_of_project(tmp_path)
+    page = "园区党建见闻\n\n▶ 本报记者 李华\n\n杭州高新区近年来持续推进党建工作，杭州高新区共有高新技术企业1200家。\n"
+    (seeds / "900_x.txt").write_text(page, encoding="utf-8")
+    monkeypatch.setenv("SEEDS_DIR", str(seeds))
+    monkeypatch.setenv("CORPUS_DIR", str(corpus))
+    import io
+
+    out = io.StringIO()
+    assert main(["build"], out) == 0
+    line = next(x for x in out.getvalue().splitlines() if "900-1" in x)
+    assert "《园区党建见闻》" in line and "杭州高新区" in line and "--park" in line
