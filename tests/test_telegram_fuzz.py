@@ -139,7 +139,9 @@ class Fuzzer:
 async def fuzzed_bot(fake: FakeBotApi, engine: Engine) -> AsyncIterator[Application]:
     app = build_application(bot_settings(fake, rate_limit_per_minute=10**6), engine, request=InProcessRequest(fake))
     async with app:
+        await app.start()  # handlers may start tasks of their own; PTB awaits those only in a running app
         yield app
+        await app.stop()
 
 
 async def test_thousands_of_random_updates_raise_nothing_and_every_press_and_inline_query_is_answered(
