@@ -1,5 +1,13 @@
 import sys
 
-from bot.cli import main
+try:
+    from bot.cli import main
+except ModuleNotFoundError as err:
+    if err.name and err.name.split(".")[0] == "bot":
+        raise
+    # `python -m bot` with a Python that lacks the project's packages (not the venv's). bot.render needs
+    # those packages to load, so this one sentence lives here.
+    sys.exit(f"缺少依赖 {err.name}：请用项目的虚拟环境运行，例如 .venv/bin/python -m bot …"
+             "（没有 .venv 时先运行 make setup），或先 source .venv/bin/activate 再用 python -m bot …")
 
 sys.exit(main())

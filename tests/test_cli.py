@@ -210,3 +210,16 @@ def test_build_progress_is_plain_lines_when_not_on_a_terminal(tmp_path, monkeypa
     seeds = len([p for p in (ROOT / "seeds").iterdir() if p.is_file() and not p.name.startswith(".")])
     assert progress[-1] == f"提取统计数据 {articles}/{articles}" and f"读取 seeds/ {seeds}/{seeds}" in progress
     assert all(re.fullmatch(r"(读取 seeds/|提取统计数据) \d+/\d+", line) for line in progress)
+
+
+BASE_PYTHON = Path(sys.base_prefix) / "bin" / "python3"
+
+
+@pytest.mark.skipif(not BASE_PYTHON.exists() or Path(sys.prefix) == Path(sys.base_prefix),
+                    reason="needs a Python outside the project's venv")
+def test_python_without_the_venv_says_which_python_to_use_in_one_line():
+    proc = subprocess.run([str(BASE_PYTHON), "-m", "bot", "ask", "兰州"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=60, env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"})
+    if proc.returncode == 0:
+        pytest.skip("that Python has the project's packages too")
+    assert proc.stderr.count("\n") == 1 and ".venv/bin/python -m bot" in proc.stderr and "Traceback" not in proc.stderr
