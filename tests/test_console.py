@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
@@ -78,6 +79,9 @@ def test_ctrl_c_under_make_run_is_quiet_too(sessions):
 
 def test_make_run_first_says_where_things_are(sessions):
     shown = sessions["make"]
-    assert f"语料：{ROOT / 'corpus'}（11 篇文章，133 段，11 个园区；版本 " in shown
+    articles = json.loads((ROOT / "corpus" / "articles.json").read_text(encoding="utf-8"))
+    parks = json.loads((ROOT / "corpus" / "parks.json").read_text(encoding="utf-8"))
+    paragraphs = sum(len(a["paragraphs"]) for a in articles)
+    assert f"语料：{ROOT / 'corpus'}（{len(articles)} 篇文章，{paragraphs} 段，{len(parks)} 个园区；版本 " in shown
     assert "模式：本地对话（未配置 TELEGRAM_BOT_TOKEN）" in shown
     assert "与默认不同的设置" in shown and "DATABASE_PATH=" in shown
