@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import pty
 import select
+import signal
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,6 +22,10 @@ class Terminal:
         self.output = b""
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: a new session whose controlling terminal is the pty
+            # Ctrl-C as a person's shell delivers it: an ignored or blocked SIGINT in the test process (left by
+            # another test) would be inherited through exec, and the program would never see the key.
+            signal.pthread_sigmask(signal.SIG_SETMASK, [])
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
             os.chdir(cwd)
             os.execvpe(argv[0], list(argv), env)
 
