@@ -1,7 +1,10 @@
 import sys
 
+from bot.console import threads_leave_ctrl_c_alone
+
 try:
-    from bot.cli import main
+    with threads_leave_ctrl_c_alone():  # libraries that start threads on import (numpy's BLAS pool)
+        from bot.cli import main
 except ModuleNotFoundError as err:
     if err.name and err.name.split(".")[0] == "bot":
         raise

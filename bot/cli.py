@@ -196,8 +196,9 @@ def cmd_chat(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     if getattr(args, "json", False):
         return _chat_json(settings, out)
     with console.own_terminal():
-        engine = _engine(settings)
-        store = _store(settings)
+        with console.threads_leave_ctrl_c_alone():  # the store's writer thread: Ctrl-C is the chat's
+            engine = _engine(settings)
+            store = _store(settings)
         out.write(render.CHAT_BANNER + "\n")
         try:
             for reply in chat_replies(engine, console.lines(out), settings.top_k, store,

@@ -107,3 +107,22 @@ def own_terminal() -> Iterator[None]:
             os.tcsetpgrp(fd, owner)
         signal.signal(signal.SIGTTOU, ttou)
         signal.signal(signal.SIGTSTP, tstp)
+
+
+@contextlib.contextmanager
+def threads_leave_ctrl_c_alone() -> Iterator[None]:
+    """Threads started inside block SIGINT, so Ctrl-C always reaches the main thread.
+
+    The kernel may hand a process's SIGINT to any thread that does not block it; one of
+    numpy's BLAS threads or the question store's writer would take it while the main thread
+    sleeps in readline's wait for a key, and Ctrl-C would do nothing. Threads inherit the
+    mask they are started with; the main thread's own mask is restored on leaving.
+    """
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
