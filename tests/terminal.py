@@ -43,6 +43,18 @@ class Terminal:
                 raise AssertionError(f"never saw {expected!r} ×{count}; the screen:\n{self.text()}")
         return self.text()
 
+    def wait_for_prompt_after(self, expected: str, count: int = 1, prompt: str = "\n> ", timeout: float = 60) -> None:
+        """Read until `expected` has appeared `count` times and the prompt follows it: the program waits for keys.
+
+        A prompt redrawn while a line is edited (↑ reprints it) does not count: only one after the reply.
+        """
+        end = time.monotonic() + timeout
+        self.wait_for(expected, count, timeout)
+        while prompt not in self.text().rsplit(expected, 1)[1]:
+            if time.monotonic() > end or not self._read(end - time.monotonic()):
+                raise AssertionError(f"no prompt after {expected!r}; the screen:\n{self.text()}")
+        time.sleep(0.2)  # readline is then waiting for a key
+
     def finish(self, timeout: float = 30) -> int:
         """Read to the end and return the exit status (a signal's death as its negative number)."""
         end = time.monotonic() + timeout

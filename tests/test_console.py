@@ -31,10 +31,9 @@ def sessions(tmp_path_factory) -> dict:
     chat = Terminal([sys.executable, "-m", "bot", "chat"], ROOT, terminal_env(state))
     chat.wait_for("> ")
     chat.type(QUESTION[:-2] + "业" + LEFT + "企" + "\r")  # 「…技术业」, ←, 「企」: 「…技术企业」
-    chat.wait_for(ANSWER)
+    chat.wait_for_prompt_after(ANSWER)
     chat.type(UP + "\r")  # the same question again, from the history
-    chat.wait_for(ANSWER, count=2)
-    chat.wait_for("> ", count=3)
+    chat.wait_for_prompt_after(ANSWER, count=2)
     chat.type(CTRL_C)
     chat_status = chat.finish()
     history = (state / "yuanqu-dangjian-bot" / "chat_history").read_text(encoding="utf-8")
@@ -42,8 +41,7 @@ def sessions(tmp_path_factory) -> dict:
     make = Terminal([shutil.which("make") or "make", "-s", "run"], ROOT, terminal_env(state))
     make.wait_for("> ")
     make.type(UP + "\r")  # yesterday's question, from the history file
-    make.wait_for(ANSWER)
-    make.wait_for("> ", count=2)
+    make.wait_for_prompt_after(ANSWER)
     make.type(CTRL_C)
     make_status = make.finish()
     return {"chat": chat.text(), "chat_status": chat_status, "history": history,
