@@ -126,13 +126,19 @@ def unresolved_text(res: Resolution) -> str:
     return "\n".join(lines)
 
 
+FOUND_NOTE = "（从文章标题中自动登记，见 corpus/parks_found.toml）"
+NO_ARTICLES = "暂无文章：问到它的问题会回答「没有找到」。"
+
+
 def park_text(overview: Overview) -> str:
     """/park: what kind of place it is, where, its other names, its articles and its headline figures."""
     res = overview.resolution
     if res.status != "ok" or res.park is None:
         return unresolved_text(res)
     park = res.park
-    lines = [f"{park.name}（{park.kind}）", f"地区：{place(park)}"]
+    lines = [f"{park.name}（{park.kind or '类型未知'}）", f"地区：{place(park) or '省市未知'}"]
+    if park.found_in:
+        lines.append(FOUND_NOTE)
     if park.aliases:
         lines.append("又称：" + "、".join(park.aliases))
     if park.places:
@@ -140,6 +146,8 @@ def park_text(overview: Overview) -> str:
     if park.articles:
         lines.append("文章：")
         lines += [f"· {a['article_id']} {a['title']}" for a in park.articles]
+    else:
+        lines.append(NO_ARTICLES)
     if overview.headline:
         lines.append("主要数据：")
         lines += [f"· {fact_label(fact)}：{figure(fact)}" for fact in overview.headline]

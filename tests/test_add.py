@@ -281,3 +281,10 @@ def test_the_build_names_an_unplaced_article_by_title_and_the_names_it_saw(tmp_p
     assert main(["build"], out) == 0
     line = next(x for x in out.getvalue().splitlines() if "900-1" in x)
     assert "《园区党建见闻》" in line and "杭州高新区" in line and "--park" in line
+
+
+def test_park_shows_a_found_park_and_a_park_without_articles(added, tmp_path):
+    engine = added[3]
+    assert "自动登记" in render.park_text(engine.overview("徐庄高新区"))
+    _, corpus = copy_of_project(tmp_path)
+    assert render.NO_ARTICLES in render.park_text(Engine.load(corpus).overview("武进国家高新区"))

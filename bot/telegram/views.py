@@ -259,13 +259,18 @@ def park_view(engine: Engine, query: str, overview: Overview) -> View:
         return unknown_view(engine, query, res)
     park = res.park
     index = [p.name for p in engine.parks()].index(park.name)
-    lines = [f"<b>{esc(park.name)}</b>", f"类型：{esc(park.kind)}", f"地区：{esc(render.place(park))}"]
+    lines = [f"<b>{esc(park.name)}</b>", f"类型：{esc(park.kind or '未知')}",
+             f"地区：{esc(render.place(park) or '省市未知')}"]
+    if park.found_in:
+        lines.append(esc(render.FOUND_NOTE))
     if park.aliases:
         lines.append(f"又称：{esc('、'.join(park.aliases))}")
     blocks = ["\n".join(lines)]
     if park.articles:
         titles = "\n".join(f"• 《{esc(a['title'])}》" for a in park.articles)
         blocks.append(f"<b>相关文章（{len(park.articles)} 篇）</b>\n{titles}")
+    else:
+        blocks.append(esc(render.NO_ARTICLES))
     if overview.headline:
         headline = "\n".join(_fact_line(engine, i, f) for i, f in enumerate(overview.headline, start=1))
         blocks.append(f"<b>主要数据</b>\n{headline}")
