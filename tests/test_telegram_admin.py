@@ -104,3 +104,13 @@ async def test_remove_from_telegram_takes_the_article_out(fake, project):
         assert "将删除" in preview.text and set(preview.buttons) == {"确认删除", "取消"}
         assert (await admin.presses(preview, "确认删除")).text.startswith("已删除")
         assert "312家" not in (await alice.says(QUESTION)).text
+
+
+async def test_a_5_mb_document_is_refused_in_one_line_and_the_bot_keeps_serving(fake, project):
+    admin, alice = Person(fake, ADMIN, name="Admin"), Person(fake, 1001, name="Alice")
+    async with admin_bot(fake, project):
+        before = snapshot(*project)
+        reply = await admin.says(document=fake.document("big.txt", "园区党建".encode() * 430_000))
+        assert "big.txt" in reply.text and "太大" in reply.text and not reply.buttons
+        assert "605家" in (await alice.says("兰州高新区有多少家高新技术企业？")).text
+        assert snapshot(*project) == before

@@ -35,14 +35,14 @@ from telegram.ext import (
 from bot.engine import Engine
 from bot.ingest import SeedError
 from bot.parks import ParksFileError
-from bot.seeds import AddError, Change, add, remove
+from bot.seeds import MAX_BYTES, AddError, Change, add, remove
 from bot.store import corpus_version
 from bot.telegram import views
 from bot.telegram.context import BotData, Context
 from bot.telegram.delivery import edit, send
 
 log = logging.getLogger(__name__)
-MAX_DOCUMENT = 1_000_000
+MAX_DOCUMENT = MAX_BYTES
 PENDING_MAX = 20
 
 
@@ -96,8 +96,11 @@ async def document(update: Update, context: Context) -> None:
         return  # anyone else: the usual handlers answer (unknown command, or the text-only note)
     doc = message.document
     name = doc.file_name or "document.txt"
-    if not name.lower().endswith((".txt", ".md")) or (doc.file_size or 0) > MAX_DOCUMENT:
-        await send(context.bot, message.chat_id, views.esc(views.change_error(AddError(name, "binary"))))
+    size = doc.file_size or 0
+    problem = None if name.lower().endswith((".txt", ".md")) else AddError(name, "binary")
+    problem = problem or (AddError(name, "too_big", str(size)) if size > MAX_DOCUMENT else None)
+    if problem is not None:  # refused before downloading it
+        await send(context.bot, message.chat_id, views.esc(views.change_error(problem)))
         raise ApplicationHandlerStop
     data = bytes(await (await doc.get_file()).download_as_bytearray())
     await _preview(update, context, [(name, data)])
