@@ -9,7 +9,9 @@ what the bot sends back is read from the fake server.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import os
+import shutil
 import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -28,6 +30,7 @@ from tests.fakebot import TOKEN, FakeBotApi, Json, Reply
 os.environ.setdefault("PTB_TIMEDELTA", "true")  # as `serve` does: no deprecation warning on each 429
 # The question record of tests that do not look at it: one temporary database per test process, never data/.
 TEST_DATABASE = Path(tempfile.mkdtemp(prefix="park-qa-tests-")) / "questions.db"
+atexit.register(shutil.rmtree, TEST_DATABASE.parent, ignore_errors=True)
 READ_TIMEOUT = 1.0  # the bot's HTTP read timeout in tests; injected hangs last longer than this
 
 
