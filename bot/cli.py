@@ -129,6 +129,7 @@ def cmd_build(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
 
 def cmd_add(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     """Store new articles in seeds/ and rebuild corpus/ and the index; with --dry-run only show what would happen."""
+    from bot.progress import reporter
     from bot.seeds import add
 
     inputs = []
@@ -141,7 +142,7 @@ def cmd_add(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
         except OSError as err:
             print(render.unreadable_file(name, err.strerror or str(err)), file=sys.stderr)
             return EXIT_ERROR
-    change = add(settings.seeds_dir, settings.corpus_dir, inputs, args.park, args.dry_run)
+    change = add(settings.seeds_dir, settings.corpus_dir, inputs, args.park, args.dry_run, reporter())
     if change.written and change.build is not None:
         Engine.from_build(change.build, settings.corpus_dir)  # saves the search index as the next load wants it
     registry = change.build.registry if change.build is not None else None

@@ -36,6 +36,7 @@ from bot.ingest import (
     seed_prefix,
 )
 from bot.parks import ParksFileError
+from bot.progress import Steps, silent
 from bot.stats import load_facts
 
 MAX_BYTES = 1_000_000  # a news article is tens of kilobytes; a megabyte is a whole site pasted by mistake
@@ -145,7 +146,7 @@ def _same(a: Article, b: Article) -> bool:
 
 
 def add(seeds_dir: Path, corpus_dir: Path, inputs: list[tuple[str, bytes]], park: str | None = None,
-        dry_run: bool = False) -> Change:
+        dry_run: bool = False, steps: Steps = silent) -> Change:
     """Check, preview and (unless `dry_run`) store the inputs as new seeds and rebuild corpus/.
 
     Every input must pass, or nothing is written: the first problem is raised as AddError
@@ -173,7 +174,7 @@ def add(seeds_dir: Path, corpus_dir: Path, inputs: list[tuple[str, bytes]], park
         placements = {a.article_id: park for name, text in extra.items()
                       for a in parse_page(text, name, seed_prefix(Path(name)))}
     before = {p.name for p in Found.read(corpus_dir).parks}
-    build = plan_build(seeds_dir, corpus_dir, extra=extra, placements=placements)
+    build = plan_build(seeds_dir, corpus_dir, steps, extra=extra, placements=placements)
     new = [a for a in build.articles if a.seed in extra]
     for article in (a for articles in parsed.values() for a in articles):
         # Compared with the articles already there (the build itself drops a repeat with a note).

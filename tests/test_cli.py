@@ -223,3 +223,16 @@ def test_python_without_the_venv_says_which_python_to_use_in_one_line():
     if proc.returncode == 0:
         pytest.skip("that Python has the project's packages too")
     assert proc.stderr.count("\n") == 1 and ".venv/bin/python -m bot" in proc.stderr and "Traceback" not in proc.stderr
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_build_progress_on_a_terminal_is_a_bar():
+    from bot.progress import reporter
+
+    screen = _Terminal()
+    assert list(reporter(screen)(list(range(40)), "facts")) == list(range(40))
+    assert "提取统计数据:" in screen.getvalue() and "/40 [" in screen.getvalue()  # tqdm's bar, redrawn in place
