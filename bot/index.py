@@ -34,6 +34,7 @@ from rank_bm25 import BM25Okapi
 from bot.text import arabic_numerals
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 MAX_QUERY_TERMS = 64  # distinct terms of a question that are ranked; a pasted page costs no more than this
 
@@ -292,15 +293,19 @@ def top(scores: np.ndarray, k: int = 10) -> list[Scored]:
 
 
 def bigrams(text: str) -> list[str]:
-    """Overlapping character pairs of each run of Chinese characters.
+    """Overlapping character pairs of each run of Chinese characters, and each number whole.
 
-    They match where the question and the paragraph were cut into different
-    words (「每年产多少生鲜乳」 against 「年产生鲜乳」).
+    The pairs match where the question and the paragraph were cut into different
+    words (「每年产多少生鲜乳」 against 「年产生鲜乳」). The numbers keep two reports of
+    one sentence apart by their figures: without them the pairs, blind to digits,
+    outweighed the one token that told 「…1732名」 from 「…1690名」.
     """
-    return [run[i:i + 2] for run in _CJK_RUN.findall(arabic_numerals(text)) for i in range(len(run) - 1)]
+    text = arabic_numerals(text)
+    pairs = [run[i:i + 2] for run in _CJK_RUN.findall(text) for i in range(len(run) - 1)]
+    return pairs + _NUMBER.findall(text)
 
 
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2  # bumped when what an index holds changes (2: numbers in the pair index)
 log = logging.getLogger(__name__)
 
 

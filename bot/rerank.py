@@ -20,6 +20,8 @@ from bot.text import split_sentences
 from bot.tokens import Tokenizer
 
 DEFINITION_WEIGHT = 1.5
+FIGURE_WEIGHT = 1.5  # a question that quotes figures prefers the paragraph that states them
+_QUOTED_FIGURE = re.compile(r"\d+(?:\.\d+)?")
 _CLAUSE = re.compile(r"[，。；！？]")
 _DATE = re.compile(r"\d{4}年|\d{1,2}月")
 _FIGURE = re.compile(r"\d+(?:\.\d+)?[%万亿]?"
@@ -37,6 +39,7 @@ def reweigh(results: list[Scored], query: Query, docs: Sequence[Passage], captio
     asking for a list (「有哪些」「包括什么」) prefers a paragraph that enumerates
     (「甲、乙、丙」) over one that only names the topic.
     """
+    figures = _QUOTED_FIGURE.findall(query.normal)
     defined = query.intent.definition
     definition = re.compile(re.escape(defined) + r"[”\"]?(（|\(|是指|即|指的是|就是)") if defined else None
     list_terms = [c.word for c in query.content if len(c.word) >= 2]
@@ -48,6 +51,8 @@ def reweigh(results: list[Scored], query: Query, docs: Sequence[Passage], captio
             r.score *= DEFINITION_WEIGHT
         if query.intent.listing and _enumerates(para.text, list_terms):
             r.score *= list_weight
+        if figures and all(f in para.text for f in figures):  # 「1732名党员…」: the paragraph with those figures
+            r.score *= FIGURE_WEIGHT
     return sorted(results, key=lambda r: -r.score)
 
 

@@ -320,3 +320,16 @@ def test_a_registered_park_with_no_article_is_a_plain_not_found(engine):
     # 武进国家高新区 is in corpus/parks.toml but no seed has an article about it (issue 11: this raised IndexError)
     answer = engine.ask("武进高新区为多少家企业提供授信")
     assert not answer.found and answer.hits == []
+
+
+def test_a_question_quoting_a_figure_prefers_the_paragraph_stating_it(engine):
+    from bot.index import Scored
+    from bot.ingest import Article, Paragraph, Passage
+    from bot.query import analyse
+    from bot.rerank import reweigh
+
+    article = Article("T-1", "t", "t")
+    docs = [Passage(article, Paragraph(n, f"今年新区现有党员{figure}名。")) for n, figure in ((1, 1690), (2, 1732))]
+    query = analyse("现有党员1732名", engine.lexicon, engine.registry, lambda t: bool(engine.index.idf(t)))
+    ranked = reweigh([Scored(0, 5.0), Scored(1, 4.0)], query, docs, 0.85, 1.6)
+    assert ranked[0].doc == 1

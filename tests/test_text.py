@@ -61,7 +61,11 @@ def test_ordinals_and_fixed_phrases_keep_their_numerals():
 
 
 def test_character_pairs_cover_each_chinese_run():
-    assert bigrams("年产生鲜乳 4万吨") == ["年产", "产生", "生鲜", "鲜乳", "万吨"]
+    assert bigrams("年产生鲜乳 4万吨") == ["年产", "产生", "生鲜", "鲜乳", "万吨", "4"]
+
+
+def test_character_pairs_keep_each_number_whole_so_figures_tell_reports_apart():
+    assert "1732" in bigrams("现有党员1732名") and "13.7" in bigrams("营收13.7亿元")
 
 
 def test_control_characters_escape_sequences_and_undecodable_bytes_are_removed():
