@@ -1,6 +1,7 @@
 """Corrections to the BM25 order for what BM25 cannot see.
 
-`reweigh` knows paragraph kinds: captions, definitions, enumerations.
+`reweigh` knows paragraph kinds: captions, definitions, enumerations, and the figures a
+question quotes.
 `counted_first` knows figures: for a how-many question, a paragraph that reports a
 figure of the thing asked goes first, and none at all means the articles do not
 report it.
@@ -37,7 +38,9 @@ def reweigh(results: list[Scored], query: Query, docs: Sequence[Passage], captio
     A question asking what a term means (「“两个覆盖”是什么」) prefers the paragraph
     that defines it: the term followed by a bracket or 「是指」「即」. A question
     asking for a list (「有哪些」「包括什么」) prefers a paragraph that enumerates
-    (「甲、乙、丙」) over one that only names the topic.
+    (「甲、乙、丙」) over one that only names the topic. A question that quotes figures
+    (「1732名」) prefers the paragraph stating them all: the same sentence is often reported
+    again with other figures.
     """
     figures = _QUOTED_FIGURE.findall(query.normal)
     defined = query.intent.definition
