@@ -38,20 +38,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from telegram_latency import QUESTIONS  # noqa: E402  (the same questions as the latency benchmark, beside this file)
+
 from bot.telegram.views import SORRY  # noqa: E402
 from tests.fakebot import TOKEN, FakeBotApi, Fault, Json, fault  # noqa: E402
 
 READ_TIMEOUT = 1.5  # the bot's TELEGRAM_READ_TIMEOUT here; held replies last longer than this
-QUESTIONS = [
-    "兰州高新区有多少家高新技术企业？",
-    "泸州高新区有哪些产业链？",
-    "贵阳高新区如何发展数字经济？",
-    "昆山高新区怎样开展党建工作？",
-    "兰州新区的产业集群有哪些？",
-    "夏河县怎样以党建引领产业发展？",
-    "徐州高新区的红色引擎是什么？",
-    "今天天气怎么样？",
-]
 
 # Each mix: (probability, fault) for a sendMessage call; the rest go through.
 TOO_MANY = fault(retry_after=1)
