@@ -12,6 +12,7 @@ import codecs
 import json
 import os
 import re
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -368,8 +369,20 @@ def load_articles(corpus_dir: Path) -> list[Article]:
     return [Article.from_dict(a) for a in data]
 
 
+def seed_order(name: str) -> tuple[int, int, str]:
+    """Seeds go by the number of their prefix, then by name; names without a number after all numbered ones.
+
+    By name alone `1000_…` would sort before `101_…`: the thousandth seed would land among the
+    old ones and shift every later article. By number the next seed is always the last, so its
+    articles, paragraphs and figures are appended to the corpus (what `add` relies on to extend it).
+    """
+    prefix = seed_prefix(Path(name))
+    return (0, int(prefix), name) if prefix.isdigit() else (1, 0, name)
+
+
 def seed_paths(seeds_dir: Path) -> list[Path]:
-    return sorted(p for p in seeds_dir.iterdir() if p.is_file() and not p.name.startswith("."))
+    return sorted((p for p in seeds_dir.iterdir() if p.is_file() and not p.name.startswith(".")),
+                  key=lambda p: seed_order(p.name))
 
 
 def parse_seeds(seeds_dir: Path, steps: Steps = silent, extra: dict[str, str] | None = None,
@@ -383,12 +396,12 @@ def parse_seeds(seeds_dir: Path, steps: Steps = silent, extra: dict[str, str] | 
     sources.update(extra or {})
     if not sources:
         raise SeedError(seeds_dir, "none", "no seed files")
-    names = sorted(sources)
-    prefixes = [seed_prefix(Path(n)) for n in names]
+    names = sorted(sources, key=seed_order)
+    prefixes = Counter(seed_prefix(Path(n)) for n in names)
     articles = []
     for name in steps(names, "seeds"):
         source = sources[name]
-        prefix = seed_prefix(Path(name)) if prefixes.count(seed_prefix(Path(name))) == 1 else Path(name).stem
+        prefix = seed_prefix(Path(name)) if prefixes[seed_prefix(Path(name))] == 1 else Path(name).stem
         text = read_seed(source) if isinstance(source, Path) else source
         articles += parse_page(text, name, prefix)
     return articles
@@ -475,7 +488,8 @@ def plan_build(seeds_dir: Path, corpus_dir: Path, steps: Steps = silent, extra: 
     names = [n for p in found.parks for n in p.names()]
     found.placements.update(placements or {})
     articles = parse_seeds(seeds_dir, steps, extra, leave_out)
-    seeds = sorted({p.name for p in seed_paths(seeds_dir) if p.name not in leave_out} | set(extra or {}))
+    seeds = sorted({p.name for p in seed_paths(seeds_dir) if p.name not in leave_out} | set(extra or {}),
+                   key=seed_order)
     articles, notes, duplicates = screen(articles, seeds)
     ids = {a.article_id for a in articles}
     found.placements = {a: p for a, p in found.placements.items() if a in ids}

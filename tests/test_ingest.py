@@ -9,7 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from bot.ingest import SeedError, build_corpus, parse_page, read_articles, read_seed, screen
+from bot.ingest import (
+    SeedError,
+    build_corpus,
+    parse_page,
+    parse_seeds,
+    read_articles,
+    read_seed,
+    screen,
+    seed_paths,
+)
 
 from .conftest import CORPUS, SEEDS, corpus_registry
 
@@ -202,3 +211,18 @@ def test_control_characters_and_escape_sequences_in_a_seed_do_not_reach_the_text
     [article] = parse_page(page, "005.txt", "005")
     assert article.title == "某某高新区党建见闻"
     assert [p.text for p in article.paragraphs] == ["某某高新区今年新建党支部3个。"]
+
+
+def test_seeds_are_read_in_the_order_of_their_numbers(tmp_path: Path):
+    """`1000_…` sorts before `101_…` by name; by number it comes after 999, so the newest seed is always the last."""
+    for n in (1000, 101, 999, 7):
+        (tmp_path / f"{n:03d}_abc.txt").write_text(PAGE.replace("3个", f"{n}个"), encoding="utf-8")
+    (tmp_path / "extra.txt").write_text(PAGE.replace("3个", "5个"), encoding="utf-8")
+    assert [p.name for p in seed_paths(tmp_path)] == ["007_abc.txt", "101_abc.txt", "999_abc.txt", "1000_abc.txt",
+                                                      "extra.txt"]
+    ids = [a.article_id for a in parse_seeds(tmp_path)]
+    assert ids == ["007-1", "101-1", "999-1", "1000-1", "extra-1"]
+
+
+def test_the_committed_seeds_keep_their_order():
+    assert [p.name for p in seed_paths(SEEDS)] == sorted(p.name for p in SEEDS.iterdir() if not p.name.startswith("."))
