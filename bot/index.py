@@ -154,7 +154,7 @@ class RankBM25Index:
         return cls(docs, meta["k1"], meta["b"], meta["okapi"], meta)
 
 
-_ARRAYS = ("idf", "indptr", "docs", "weights")
+_ARRAYS = ("idf", "indptr", "docs", "weights", "tf", "lengths")
 _SLICE = 1 << 22
 
 
@@ -168,10 +168,13 @@ class SparseIndex:
     """
 
     def __init__(self, vocab: list[str], idf: np.ndarray, indptr: np.ndarray, docs: np.ndarray,
-                 weights: np.ndarray, meta: dict[str, Any]):
+                 weights: np.ndarray, meta: dict[str, Any], tf: np.ndarray, lengths: np.ndarray):
+        """`tf` (each posting's term frequency) and `lengths` (each document's token count) are kept so that
+        `extend` can weigh every posting again without cutting the old documents."""
         self.vocab = vocab
         self.ids = {t: i for i, t in enumerate(vocab)}
         self._idf, self.indptr, self.docs, self.weights = idf, indptr, docs, weights
+        self.tf, self.lengths = tf, lengths
         self.meta = meta
 
     @classmethod
@@ -179,34 +182,68 @@ class SparseIndex:
               meta: dict[str, Any] | None = None) -> SparseIndex:
         """One pass over the token lists (which may be a generator: none is kept)."""
         ids: dict[str, int] = {}
-        terms, tfs, lengths, distinct = array("i"), array("i"), array("q"), array("i")
-        for tokens in docs:
-            counts = Counter(tokens)
-            terms.extend(ids.setdefault(t, len(ids)) for t in counts)
-            tfs.extend(counts.values())
-            lengths.append(len(tokens))
-            distinct.append(len(counts))
-        n_docs, nnz = len(lengths), len(terms)
-        term = np.frombuffer(terms, dtype=np.int32)
+        term, tf, lengths, distinct = _postings(docs, ids)
         df = np.bincount(term, minlength=len(ids))
+        order = np.argsort(term, kind="stable")  # by term; documents stay ascending within a term
+        doc = np.repeat(np.arange(len(lengths), dtype=np.int32), distinct)[order]
+        return cls._weighed(list(ids), df, doc, tf[order], lengths, k1, b, meta)
+
+    def extend(self, docs: Iterable[Sequence[str]], meta: dict[str, Any] | None = None) -> SparseIndex:
+        """This index with `docs` added after its own: exactly what `build` gives over all of them, array for array.
+
+        Only the new documents are cut and counted. Their ids are all larger, so each term's new
+        postings go after its old ones; a new term gets the next id, in order of first use, as a
+        build over everything numbers it. Then document frequencies, IDF, the average length and
+        every weight are computed again (they all depend on the number of documents), by the same
+        expression as `build`: the arrays are equal bit for bit, so rankings are too.
+        """
+        k1, b = float(self.meta["k1"]), float(self.meta["b"])
+        ids = dict(self.ids)
+        old_terms, old_docs = len(self.vocab), self.size
+        term, tf, lengths, distinct = _postings(docs, ids)
+        new_df = np.bincount(term, minlength=len(ids))
+        old_df = np.zeros(len(ids), dtype=np.int64)
+        old_df[:old_terms] = np.diff(self.indptr)
+        df = old_df + new_df
         indptr = np.zeros(len(ids) + 1, dtype=np.int64)
         np.cumsum(df, out=indptr[1:])
+        nnz, old_nnz = int(indptr[-1]), len(self.docs)
+        # Where each posting goes: an old one moves up by the new postings of the terms before its own;
+        # a new one follows its term's old postings, in document order (a stable sort by term keeps it).
+        shift = (indptr[:old_terms] - self.indptr[:old_terms]).astype(np.int64)
+        at_old = np.arange(old_nnz, dtype=np.int64) + np.repeat(shift, old_df[:old_terms])
+        order = np.argsort(term, kind="stable")
+        new_term = term[order]
+        first_new = indptr[:-1] + old_df  # where each term's new postings start
+        rank = np.arange(len(term), dtype=np.int64) - np.repeat(np.cumsum(new_df) - new_df, new_df)
+        at_new = first_new[new_term] + rank
+        doc = np.empty(nnz, dtype=np.int32)
+        freq = np.empty(nnz, dtype=np.int32)
+        doc[at_old], freq[at_old] = self.docs, self.tf
+        new_doc = np.repeat(np.arange(old_docs, old_docs + len(lengths), dtype=np.int32), distinct)
+        doc[at_new], freq[at_new] = new_doc[order], tf[order]
+        all_lengths = np.concatenate([np.asarray(self.lengths, dtype=np.int64), lengths])
+        vocab = self.vocab + list(ids)[old_terms:]
+        meta = {k: v for k, v in (meta or self.meta).items() if k not in ("k1", "b", "docs")}
+        return self._weighed(vocab, df, doc, freq, all_lengths, k1, b, meta)
+
+    @classmethod
+    def _weighed(cls, vocab: list[str], df: np.ndarray, doc: np.ndarray, tf: np.ndarray, lengths: np.ndarray,
+                 k1: float, b: float, meta: dict[str, Any] | None) -> SparseIndex:
+        """The index over postings sorted by term (then document): IDF and every BM25 weight computed."""
+        n_docs, nnz = len(lengths), len(doc)
+        indptr = np.zeros(len(vocab) + 1, dtype=np.int64)
+        np.cumsum(df, out=indptr[1:])
         idf = lucene_idf(n_docs, df.astype(np.float64))
-        order = np.argsort(term, kind="stable")  # by term; documents stay ascending within a term
-        del term, terms
-        doc = np.repeat(np.arange(n_docs, dtype=np.int32), np.frombuffer(distinct, dtype=np.int32))[order]
-        tf = np.frombuffer(tfs, dtype=np.int32)[order]
-        del order, tfs
-        term = np.repeat(np.arange(len(ids), dtype=np.int32), df)
-        doc_len = np.frombuffer(lengths, dtype=np.int64)
-        avgdl = int(doc_len.sum()) / max(n_docs, 1)
+        term = np.repeat(np.arange(len(vocab), dtype=np.int32), df)
+        avgdl = int(lengths.sum()) / max(n_docs, 1)
         # The same expression, in the same order, as rank-bm25's get_scores (in slices, to bound memory).
-        norm = k1 * (1 - b + b * doc_len / avgdl)
+        norm = k1 * (1 - b + b * lengths / avgdl)
         weights = np.empty(nnz)
         for s in range(0, nnz, _SLICE):
             f = tf[s:s + _SLICE].astype(np.float64)
             weights[s:s + _SLICE] = idf[term[s:s + _SLICE]] * (f * (k1 + 1) / (f + norm[doc[s:s + _SLICE]]))
-        return cls(list(ids), idf, indptr, doc, weights, {**(meta or {}), "k1": k1, "b": b, "docs": n_docs})
+        return cls(vocab, idf, indptr, doc, weights, {**(meta or {}), "k1": k1, "b": b, "docs": n_docs}, tf, lengths)
 
     @property
     def size(self) -> int:
@@ -246,7 +283,8 @@ class SparseIndex:
 
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
-        arrays = {"idf": self._idf, "indptr": self.indptr, "docs": self.docs, "weights": self.weights}
+        arrays = {"idf": self._idf, "indptr": self.indptr, "docs": self.docs, "weights": self.weights,
+                  "tf": self.tf, "lengths": self.lengths}
         for name, values in arrays.items():
             np.save(directory / f"{name}.npy", values, allow_pickle=False)
         (directory / "vocab.json").write_text(json.dumps(self.vocab, ensure_ascii=False), encoding="utf-8")
@@ -258,9 +296,9 @@ class SparseIndex:
         meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
         vocab = json.loads((directory / "vocab.json").read_text(encoding="utf-8"))
         # Plain arrays over the mapped memory: numpy's memmap subclass costs more per slice than the slice itself.
-        idf, indptr, docs, weights = (np.asarray(np.load(directory / f"{n}.npy", mmap_mode="r", allow_pickle=False))
-                                      for n in _ARRAYS)
-        index = cls(vocab, idf, indptr, docs, weights, meta)
+        idf, indptr, docs, weights, tf, lengths = (
+            np.asarray(np.load(directory / f"{n}.npy", mmap_mode="r", allow_pickle=False)) for n in _ARRAYS)
+        index = cls(vocab, idf, indptr, docs, weights, meta, tf, lengths)
         index.check()
         return index
 
@@ -268,8 +306,23 @@ class SparseIndex:
         """Shapes that must agree, so a damaged file is refused rather than read wrong."""
         v, nnz = len(self.vocab), len(self.docs)
         if not (len(self._idf) == v and len(self.indptr) == v + 1 and len(self.weights) == nnz
+                and len(self.tf) == nnz and len(self.lengths) == self.size
                 and int(self.indptr[0]) == 0 and int(self.indptr[-1]) == nnz):
             raise ValueError("index arrays do not agree in size")
+
+
+def _postings(docs: Iterable[Sequence[str]], ids: dict[str, int]) -> tuple[np.ndarray, ...]:
+    """Each document's distinct terms (new ones numbered after those `ids` holds, in order of first use)
+    with their counts, document after document; each document's length and number of distinct terms."""
+    terms, tfs, lengths, distinct = array("i"), array("i"), array("q"), array("i")
+    for tokens in docs:
+        counts = Counter(tokens)
+        terms.extend(ids.setdefault(t, len(ids)) for t in counts)
+        tfs.extend(counts.values())
+        lengths.append(len(tokens))
+        distinct.append(len(counts))
+    return (np.frombuffer(terms, dtype=np.int32), np.frombuffer(tfs, dtype=np.int32),
+            np.frombuffer(lengths, dtype=np.int64), np.frombuffer(distinct, dtype=np.int32))
 
 
 @dataclass
@@ -305,7 +358,7 @@ def bigrams(text: str) -> list[str]:
     return pairs + _NUMBER.findall(text)
 
 
-INDEX_FORMAT = 2  # bumped when what an index holds changes (2: numbers in the pair index)
+INDEX_FORMAT = 3  # bumped when what an index holds changes (2: numbers in the pair index; 3: tf and lengths kept)
 log = logging.getLogger(__name__)
 
 

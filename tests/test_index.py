@@ -113,3 +113,36 @@ def test_a_truncated_index_file_is_refused(tmp_path):
     (tmp_path / "weights.npy").write_bytes(data[:-8])
     with pytest.raises(ValueError):
         SparseIndex.load(tmp_path)
+
+
+ARRAYS = ("_idf", "indptr", "docs", "weights", "tf", "lengths")
+
+
+def assert_same_index(extended: SparseIndex, full: SparseIndex) -> None:
+    assert extended.vocab == full.vocab
+    assert extended.meta == full.meta
+    for name in ARRAYS:
+        a, b = getattr(extended, name), getattr(full, name)
+        assert a.dtype == b.dtype and np.array_equal(a, b), name
+
+
+@pytest.mark.parametrize("split", [0, 1, 3, 5])
+def test_an_index_extended_with_documents_equals_one_built_over_all_of_them(split):
+    assert_same_index(SparseIndex.build(DOCS[:split], meta={"m": 1}).extend(DOCS[split:]),
+                      SparseIndex.build(DOCS, meta={"m": 1}))
+
+
+@pytest.mark.parametrize("part", ["words", "pairs"])
+def test_the_seed_corpus_index_extended_from_a_saved_one_equals_a_full_build_bit_for_bit(engine, tmp_path, part):
+    """Split at an article's first paragraph, the first part saved and loaded memory-mapped as `add` finds it."""
+    cut = engine.tokenize if part == "words" else bigrams
+    docs = [cut(engine._doc_text(d)) for d in engine.docs]
+    full = SparseIndex.build(docs, meta={"corpus": "all"})
+    starts = [i for i, d in enumerate(engine.docs) if d.para.n == 1]
+    for split in (starts[1], starts[len(starts) // 2], starts[-1]):
+        SparseIndex.build(docs[:split], meta={"corpus": "old"}).save(tmp_path / str(split))
+        extended = SparseIndex.load(tmp_path / str(split)).extend(docs[split:], meta={"corpus": "all"})
+        assert_same_index(extended, full)
+        for q in questions()[:40]:
+            tokens = cut(q)
+            assert np.array_equal(extended.scores(tokens), full.scores(tokens)), q
