@@ -13,7 +13,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from pydantic import ValidationError
 
@@ -23,11 +23,12 @@ from bot.engine import Engine
 from bot.followup import Context, Conversation
 from bot.ingest import SeedError
 from bot.parks import ParksFileError
-from bot.report import build_report, ignored_words, write_csv
 from bot.seeds import AddError
 from bot.settings import Settings
-from bot.store import Store, corpus_version
 from bot.text import Asked, asked
+
+if TYPE_CHECKING:  # the question record (sqlite3) is imported by the commands using it: `ask` starts faster
+    from bot.store import Store
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -231,6 +232,8 @@ def _chat_json(settings: Settings, out: TextIO) -> int:
 
 def _store(settings: Settings) -> Store | None:
     """The question record the console chat writes to too (channel console); `ask` is not recorded."""
+    from bot.store import Store, corpus_version
+
     if not settings.record_questions:
         return None
     return Store(settings.database_path, retention_days=settings.retention_days,
@@ -279,6 +282,8 @@ def chat_replies(engine: Engine, lines: Iterable[str], top_k: int = 3, store: St
 
 def cmd_report(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     """What people asked, what went unanswered, the 👎: for the editors, from the question record."""
+    from bot.report import build_report, ignored_words, write_csv
+
     names = ignored_words(settings.corpus_dir)
     if args.csv:
         with open(args.csv, "w", encoding="utf-8", newline="") as sheet:
