@@ -79,7 +79,6 @@ class Engine:
         """`index_dir`: where the search index is saved and looked for (None: built in memory only);
         `corpus_id`: a hash of the corpus file the articles were read from (else one of their text is made)."""
         self.articles = {a.article_id: a for a in articles}
-        self.registry = registry
         self.facts = facts
         self._facts_at: dict[tuple[str, int], list[Fact]] = {}
         for fact in facts:
@@ -96,7 +95,7 @@ class Engine:
         self.speller = Speller(self.index.terms, self.index.idf) if options.spelling else None
         self.coverage = Coverage(self.index, self.pairs if options.bigram_weight else None, self.docs,
                                  self.tokenize.frequency if options.unseen_prior else None)
-        registry.in_text = self.in_text
+        self.registry = registry.reading(self.in_text)
         # One reading per question: a follow-up's check, its answer and its context share it (Query is not changed).
         self._analysed = functools.lru_cache(maxsize=256)(self._read)
 

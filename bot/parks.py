@@ -155,12 +155,12 @@ class Registry:
     question cuts it the way the index does.
     """
 
-    def __init__(self, parks: list[Park], tokenizer: Tokenizer):
+    def __init__(self, parks: list[Park], tokenizer: Tokenizer, spelled: Callable[[str], bool] = lambda text: False):
+        """`spelled`: whether the articles hold a text as written. A name they spell is a real place, never
+        a typo of another; a registry read without its articles (a build, a preview) knows of none."""
         self.parks = parks
         self.tokenizer = tokenizer
-        # Whether the articles hold a text: a name they spell is a real place, never a typo of another.
-        # The engine sets it once its index is built.
-        self.in_text: Callable[[str], bool] = lambda text: False
+        self.spelled = spelled
         self._by_name: dict[str, list[Park]] = {}
         for park in parks:
             for name in park.names():
@@ -185,6 +185,10 @@ class Registry:
         from bot.discover import Found
 
         return cls(read_registry(corpus_dir / REGISTRY_FILE) + Found.read(corpus_dir).parks, tokenizer)
+
+    def reading(self, spelled: Callable[[str], bool]) -> Registry:
+        """The same parks, told which names the articles spell (by the engine, once its index is built)."""
+        return Registry(self.parks, self.tokenizer, spelled)
 
     def get(self, name: str) -> Park | None:
         return next((p for p in self.parks if p.name == name), None)
@@ -247,7 +251,7 @@ class Registry:
         (「昆明」「贵州」) is another place, not a typo.
         """
         core, family = split_name(query)
-        if self.is_known_word(core) or (len(core) <= 2 and not family) or self.in_text(query):
+        if self.is_known_word(core) or (len(core) <= 2 and not family) or self.spelled(query):
             return []
         return self._one_off(core, family)
 

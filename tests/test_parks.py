@@ -183,3 +183,16 @@ def test_overview_prefers_a_telling_label_to_a_bare_head_word():
 
     facts = [fact("企业", "20余家"), fact("高新技术企业", "166家")]
     assert [f.value for f in headline(facts, 1)] == ["166家"]
+
+
+def test_a_name_the_articles_spell_is_a_place_not_a_typo(registry):
+    spelled = registry.reading(lambda text: text == "泸洲高新区")
+    assert resolved(registry, "泸洲高新区") == "泸州国家高新区"
+    assert spelled.resolve("泸洲高新区").status == "unknown"
+
+
+def test_an_engine_reads_the_registry_it_is_given_without_changing_it(engine):
+    given = Registry(engine.registry.parks, engine.tokenize)
+    reader = type(engine)(list(engine.articles.values()), given, engine.facts, engine.lexicon)
+    assert reader.registry is not given and given.spelled("兰州高新区") is False
+    assert reader.registry.spelled("兰州高新区") is True
