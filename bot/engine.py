@@ -314,7 +314,8 @@ class Engine:
             doc = self.docs[r.doc]
             names = [doc.article.park] if query.intent.place and doc.article.park else []
             if counted is not None:  # the sentence with the figure that answers
-                names += [f.text or f.value for _, f in answering_figures(counted, self._facts_of(doc))[:1]]
+                answering = answering_figures(counted, self._facts_of(doc), doc.para.text)
+                names += [f.text or f.value for _, f in answering[:1]]
             if query.intent.person:  # 「张娅利是谁」: the sentence with the name and a title
                 names += self.lexicon.cues.words["titles"]
             shown = excerpt(doc.para.text, weights, query.intent.number, names, explains=query.intent.listing)

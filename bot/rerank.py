@@ -114,12 +114,23 @@ class Counted:
         total = sum(self.weights.values()) or 1.0
         return sum(w for t, w in self.weights.items() if t in sentence) / total >= 0.5
 
-    def names(self, fact: Fact) -> bool:
-        """The figure is of the thing asked: its sentence holds the question, or its clause names the thing.
-        A question that names nothing but its park (「昆山高新区排名第几」) takes any figure of the class."""
+    def names(self, fact: Fact, before: str = "") -> int:
+        """The figure is of the thing asked: its sentence holds the question (2), or its clause names the thing (2),
+        or, read after the sentences of its paragraph `before` it, its sentence holds the question (1).
+
+        News paragraphs name their subject first and give its figures a sentence or two later
+        (「…设立党内关怀激励救助基金…。截至目前，已为26名困难党员发放关爱帮扶资金11.8万元」): the later
+        sentence must still hold some of the question. A question that names nothing but its park
+        (「昆山高新区排名第几」) takes any figure of the class.
+        """
         if not self.words and not self.weights:
-            return True
-        return self.held_by(fact.sentence) if self.weights else self.named_in(_clause(fact))
+            return 2
+        if not self.weights:
+            return 2 * self.named_in(_clause(fact))
+        if self.held_by(fact.sentence):
+            return 2
+        shares = any(t in fact.sentence for t in self.weights if len(t) >= 2)
+        return int(bool(before) and shares and self.held_by(before + fact.sentence))
 
     def all_in(self, text: str) -> bool:
         """Every word of the question is in the text (by its parts for a compound)."""
@@ -148,16 +159,17 @@ def counted_thing(query: Query, weights: dict[str, float], tokenize: Tokenizer) 
                    whole="".join(words))
 
 
-def answering_figures(counted: Counted, facts: list[Fact]) -> list[tuple[int, Fact]]:
+def answering_figures(counted: Counted, facts: list[Fact], paragraph: str = "") -> list[tuple[int, Fact]]:
     """The figures the statistics read that answer, each with its tier, best first.
 
-    Of the class asked; better in the very unit asked, better still when it counts exactly
-    the thing (「党员1732名」 before 「发展党员54名」).
+    Of the class asked; better named in its own sentence than only after its paragraph's
+    opening, better in the very unit asked, better still when it counts exactly the thing
+    (「党员1732名」 before 「发展党员54名」).
     """
-    tiers = [(2 + (bool(counted.unit) and f.unit == counted.unit) + 2 * counted.is_subject(f.subject), f)
-             for f in facts
-             if (not counted.kind or f.kind == counted.kind)
-             and counted.names(f)]
+    named = [(counted.names(f, paragraph[:max(paragraph.find(f.sentence), 0)]), f) for f in facts
+             if not counted.kind or f.kind == counted.kind]
+    tiers = [(n + (bool(counted.unit) and f.unit == counted.unit) + 2 * counted.is_subject(f.subject), f)
+             for n, f in named if n]
     return sorted(tiers, key=lambda t: -t[0])
 
 
@@ -176,11 +188,11 @@ def counted_first(results: list[Scored], counted: Counted, docs: Sequence[Passag
         if counted.when:  # a date in a sentence that holds what happened then, to whom
             return int(any(_DATE.search(s) and counted.all_in(s) and counted.about(s)
                            for s in split_sentences(doc.para.text)))
-        extracted = max((tier for tier, _ in answering_figures(counted, facts_at(doc))), default=0)
+        extracted = max((tier for tier, _ in answering_figures(counted, facts_at(doc), doc.para.text)), default=0)
         if extracted or counted.kind in _STRICT:
             return extracted
         # A figure the statistics do not read (「融资额度超20亿」「缩短了半年」), in a clause naming the thing.
-        return int(any(counted.figure_in(c) and (counted.held_by(c) if counted.weights else counted.named_in(c))
+        return int(any(counted.figure_in(c) and (counted.held_by(s) if counted.weights else counted.named_in(c))
                        for s in split_sentences(doc.para.text) for c in _CLAUSE.split(s)))
 
     tiers = {r.doc: reports(r) for r in results}

@@ -1,0 +1,53 @@
+"""Which figure answers a how-many question: the corrections of bot/rerank.py, on made-up paragraphs."""
+
+from __future__ import annotations
+
+from bot.rerank import Counted, answering_figures
+from bot.stats import Fact
+
+OPENING = "某县设立互助基金，帮扶困难家庭。"
+FIGURES = "截至目前，已为26户家庭发放资金11.8万元。"
+ELSEWHERE = "全县新建道路12公里，投入资金3万元。"
+
+
+def fact(value: str, sentence: str, kind: str = "money") -> Fact:
+    number = float(value.rstrip("万元户公里"))
+    return Fact(label="", value=value, number=number, unit="万元", qualifier="", sentence=sentence,
+                article_id="001-1", paragraph=1, park="某县", text=value, kind=kind)
+
+
+ASKED = Counted("money", [], weights={"互助": 3.0, "基金": 3.0, "发放": 2.0})  # 「互助基金发放了多少钱」
+
+
+def test_a_figure_given_after_the_sentence_naming_its_subject_answers():
+    money = fact("11.8万元", FIGURES)
+    assert [f for _, f in answering_figures(ASKED, [money], OPENING + FIGURES)] == [money]
+
+
+def test_a_figure_whose_own_sentence_holds_the_question_ranks_above_one_that_needs_the_opening():
+    own = fact("5万元", "互助基金发放5万元。")
+    later = fact("11.8万元", FIGURES)
+    ranked = answering_figures(ASKED, [later, own], OPENING + FIGURES + own.sentence)
+    assert [f for _, f in ranked] == [own, later] and ranked[0][0] > ranked[1][0]
+
+
+def test_a_later_sentence_sharing_none_of_the_question_does_not_answer():
+    unrelated = fact("3万元", ELSEWHERE)
+    assert answering_figures(ASKED, [unrelated], OPENING + ELSEWHERE) == []
+
+
+def test_without_the_paragraph_a_figure_needs_its_own_sentence_to_hold_the_question():
+    assert answering_figures(ASKED, [fact("11.8万元", FIGURES)]) == []
+
+
+def test_a_duration_the_statistics_do_not_read_answers_when_its_sentence_holds_the_question():
+    from bot.index import Scored
+    from bot.ingest import Article, Paragraph, Passage
+    from bot.rerank import counted_first
+
+    text = "转场路上，志愿服务队伍搭起临时服务点，提供物资补给，7天全天候值守，保障牧民安全。"
+    docs = [Passage(Article("001-1", "001.txt", "题目", paragraphs=[Paragraph(1, text)]), Paragraph(1, text))]
+    asked = Counted("time", [], unit="天", weights={"转场": 4.0, "服务点": 3.0, "值守": 4.0})  # 「服务点值守几天」
+    assert counted_first([Scored(0, 1.0)], asked, docs, lambda doc: []) != []
+    asked_hours = Counted("time", [], unit="小时", weights=asked.weights)  # 「值守几小时」: no figure in hours
+    assert counted_first([Scored(0, 1.0)], asked_hours, docs, lambda doc: []) == []
