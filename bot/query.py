@@ -166,7 +166,8 @@ def _concepts(normal: str, lexicon: Lexicon, seen: Callable[[str], bool], spelle
             if fixed:
                 concept.alternatives.append(tokenize(fixed) or [fixed])
                 concept.synonyms.append(fixed)
-            # …or a mis-cut (「中排」): its characters are a weak alternative.
-            concept.backoff = [c for c in tokenize.words(" ".join(word)) if seen(c)]
+            # …or a mis-cut (「中排」): its characters are a weak alternative, those no article uses missing from it
+            # (「今天天气」 is not half-answered by every paragraph with a 「天」).
+            concept.backoff = tokenize.words(" ".join(word))
         concepts.append(concept)
     return concepts

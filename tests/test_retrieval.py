@@ -333,3 +333,12 @@ def test_a_question_quoting_a_figure_prefers_the_paragraph_stating_it(engine):
     query = analyse("现有党员1732名", engine.lexicon, engine.registry, lambda t: bool(engine.index.idf(t)))
     ranked = reweigh([Scored(0, 5.0), Scored(1, 4.0)], query, docs, 0.85, 1.6)
     assert ranked[0].doc == 1
+
+
+def test_an_unseen_phrase_is_not_half_answered_by_a_paragraph_sharing_one_of_its_characters(engine):
+    assert engine.ask("今天天气咋样").reason == "not_found"
+
+
+def test_how_is_asked_with_zenmeyang_reads_the_figure_asked(engine):
+    answer = engine.ask("徐州高新区安全应急产业里科技创新平台占比怎么样")
+    assert answer.found and "%" in answer.hits[0].excerpt
