@@ -22,7 +22,7 @@ import json
 import re
 import tomllib
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bot.parks import Park, ParksFileError, Registry, place_name
@@ -131,13 +131,16 @@ def new_park(name: str, text: str, tokenizer: Tokenizer) -> Park:
     return Park(name=name, kind=kind_of(name), province=province, city=city)
 
 
-def discover(articles: list, hand: Registry, placements: dict[str, str], tokenizer: Tokenizer) -> list[Park]:
+def discover(articles: list, hand: Registry, placements: dict[str, str], tokenizer: Tokenizer,
+             known: list[Park] | None = None) -> list[Park]:
     """Parks the articles' titles name that `hand` does not hold, and the parks placed by hand that it lacks.
 
     A name is known when the hand-kept registry resolves it without typo tolerance; the
-    new entries are in order of the first article naming them.
+    new entries are in order of the first article naming them. `known` are the parks found in
+    earlier articles (not changed: copies are returned), as this would have found them: so new
+    articles can be looked at alone (bot/incremental.py).
     """
-    found: dict[str, Park] = {}
+    found: dict[str, Park] = {p.name: replace(p, found_in=list(p.found_in)) for p in known or []}
 
     def register(name: str, article) -> None:
         if hand.resolve(name, typos=False).status != "unknown":

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -75,9 +75,12 @@ PASSING: tuple[Reason, ...] = ("greeting", "empty", "not_chinese")  # no questio
 
 class Engine:
     def __init__(self, articles: list[Article], registry: Registry, facts: list[Fact], lexicon: Lexicon,
-                 options: Options = Options(), index_dir: Path | None = None, corpus_id: str | None = None):
+                 options: Options = Options(), index_dir: Path | None = None, corpus_id: str | None = None,
+                 base: tuple[str, int] | None = None):
         """`index_dir`: where the search index is saved and looked for (None: built in memory only);
-        `corpus_id`: a hash of the corpus file the articles were read from (else one of their text is made)."""
+        `corpus_id`: a hash of the corpus file the articles were read from (else one of their text is made);
+        `base`: the corpus id and paragraph count of an earlier corpus these articles continue (an `add`),
+        whose saved index is then extended with the paragraphs after those rather than built again."""
         self.articles = {a.article_id: a for a in articles}
         self.facts = facts
         self._facts_at: dict[tuple[str, int], list[Fact]] = {}
@@ -87,7 +90,8 @@ class Engine:
         self.options = options
         self.tokenize = lexicon.tokenizer
         self.docs = [Passage(a, p) for a in articles for p in a.paragraphs]
-        self.index, self.pairs = self._indexes(index_dir, corpus_id)
+        self.extended = False  # whether the index was an earlier corpus's, extended (`base`)
+        self.index, self.pairs = self._indexes(index_dir, corpus_id, base)
         self._park_docs: dict[str, np.ndarray] = {}  # made when a question first names the park
         self._article_docs: dict[str, list[int]] = {}
         for i, d in enumerate(self.docs):
@@ -116,10 +120,12 @@ class Engine:
         where `load` looks for it. The build's lexicon has the default switches, so `options` must too."""
         corpus_dir = Path(corpus_dir)
         return cls(build.articles, build.registry, build.facts, build.lexicon, options, corpus_dir / INDEX_DIR,
-                   file_hash(corpus_dir / ARTICLES_FILE))
+                   file_hash(corpus_dir / ARTICLES_FILE), build.base)
 
-    def _indexes(self, store_dir: Path | None, corpus_id: str | None) -> tuple[BM25Index, BM25Index]:
-        """The word and character-pair indexes: loaded if saved from this text and lexicon, else built and saved."""
+    def _indexes(self, store_dir: Path | None, corpus_id: str | None,
+                 base: tuple[str, int] | None = None) -> tuple[BM25Index, BM25Index]:
+        """The word and character-pair indexes: loaded if saved from this text and lexicon, else extended from the
+        saved index of the `base` corpus, else built; saved when built or extended."""
         k1, b, okapi = self.options.k1, self.options.b, not self.options.lucene_idf
         if self.options.reference_index or okapi:
             listed = [self._doc_text(d) for d in self.docs]
@@ -135,10 +141,26 @@ class Engine:
                     "pairs": lambda: SparseIndex.build((bigrams(t) for t in texts()), k1, b, meta=key)}
         if store_dir is None:
             indexes = {part: build() for part, build in builders.items()}
-        else:
-            store = IndexStore(store_dir)
-            indexes = store.load(key, tuple(builders)) or store.build(key, builders)
+            return indexes["words"], indexes["pairs"]
+        store = IndexStore(store_dir)
+        found = store.load(key, tuple(builders), quiet=base is not None)
+        if found is None and base is not None:
+            old = store.load({**key, "corpus": base[0]}, tuple(builders), quiet=True)
+            if old is not None and all(index.size == base[1] for index in old.values()):
+                added = self.docs[base[1]:]  # only these are cut
+                cuts: dict[str, Callable[[str], list[str]]] = {"words": self.tokenize, "pairs": bigrams}
+                extenders: dict[str, Callable[[], SparseIndex]] = {part: functools.partial(
+                    self._extend, old[part], cuts[part], added, key) for part in builders}
+                found = store.build(key, extenders)
+                self.extended = True
+            else:
+                found = store.load(key, tuple(builders))  # says in one line that it is built
+        indexes = found or store.build(key, builders)
         return indexes["words"], indexes["pairs"]
+
+    def _extend(self, index: SparseIndex, cut: Callable[[str], list[str]], added: list[Passage],
+                key: dict) -> SparseIndex:
+        return index.extend((cut(self._doc_text(d)) for d in added), meta=key)
 
     # -- looking things up -------------------------------------------------
 

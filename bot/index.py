@@ -224,8 +224,7 @@ class SparseIndex:
         doc[at_new], freq[at_new] = new_doc[order], tf[order]
         all_lengths = np.concatenate([np.asarray(self.lengths, dtype=np.int64), lengths])
         vocab = self.vocab + list(ids)[old_terms:]
-        meta = {k: v for k, v in (meta or self.meta).items() if k not in ("k1", "b", "docs")}
-        return self._weighed(vocab, df, doc, freq, all_lengths, k1, b, meta)
+        return self._weighed(vocab, df, doc, freq, all_lengths, k1, b, self.meta if meta is None else meta)
 
     @classmethod
     def _weighed(cls, vocab: list[str], df: np.ndarray, doc: np.ndarray, tf: np.ndarray, lengths: np.ndarray,
@@ -373,7 +372,12 @@ def texts_hash(texts: Iterable[str]) -> str:
 
 def file_hash(path: Path) -> str:
     """Identifies a corpus file's content; cheaper than hashing the text made from it."""
-    return hashlib.blake2b(path.read_bytes(), digest_size=8).hexdigest()
+    return bytes_hash(path.read_bytes())
+
+
+def bytes_hash(data: bytes) -> str:
+    """`file_hash` of a file holding `data`."""
+    return hashlib.blake2b(data, digest_size=8).hexdigest()
 
 
 class IndexStore:
@@ -393,9 +397,12 @@ class IndexStore:
     def name(key: dict[str, Any]) -> str:
         return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
 
-    def load(self, key: dict[str, Any], parts: Sequence[str]) -> dict[str, SparseIndex] | None:
+    def load(self, key: dict[str, Any], parts: Sequence[str], quiet: bool = False) -> dict[str, SparseIndex] | None:
+        """The saved index of `key`; None (said in one log line unless `quiet`) when there is none to use."""
         where = self.root / self.name(key)
         if not where.is_dir():
+            if quiet:
+                return None
             stale = self.root.is_dir() and any(p.is_dir() and not p.name.startswith(".") for p in self.root.iterdir())
             log.warning("search index in %s %s: building it (python -m bot build does this ahead of time)", self.root,
                         "was built from another corpus or lexicon" if stale else "is missing")

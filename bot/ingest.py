@@ -436,8 +436,21 @@ def read_articles(seeds_dir: Path, registry, steps: Steps = silent) -> tuple[lis
     return articles, attribute(articles, registry)
 
 
-def _dump(data: object) -> str:
+def dump_json(data: object) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def dump_after(text: str, items: list) -> str | None:
+    """A JSON list as `dump_json` wrote it (`text`), with `items` after its own, exactly as `dump_json` would write the
+    whole list: the old items are not read and written again. None if `text` is not in that form."""
+    if not items:
+        return text
+    added = dump_json(items)
+    if text == "[]\n":
+        return added
+    if not (text.startswith("[\n") and text.endswith("\n]\n")):
+        return None
+    return text[:-3] + ",\n" + added[2:]
 
 
 @dataclass
@@ -451,9 +464,16 @@ class Build:
     registry: Registry
     lexicon: Lexicon
     duplicates: list[tuple[Article, Article]] = field(default_factory=list)  # (dropped, the earlier one kept)
+    # What the next `add` checks to extend this build rather than redo it (bot/incremental.py), written after it.
+    stamp: dict | None = field(default=None, repr=False)
+    # An `add` done by extending: the hash of the articles file it extended and its paragraph count, so the
+    # engine extends that corpus's saved index (bot/engine.py).
+    base: tuple[str, int] | None = None
+    how: str = "full"  # "incremental", or why it was a full build (bot/incremental.py `plan_add`)
 
     def write(self, corpus_dir: Path) -> None:
-        """Every output to a temporary file first, then all renamed into place: an error leaves corpus/ as it was."""
+        """Every output to a temporary file first, then all renamed into place: an error leaves corpus/ as it was.
+        The stamp goes last: until it names these outputs, the next `add` builds in full."""
         corpus_dir.mkdir(parents=True, exist_ok=True)
         temps = []
         try:
@@ -467,6 +487,10 @@ class Build:
             raise
         for tmp, final in temps:
             os.replace(tmp, final)
+        if self.stamp is not None:
+            from bot.incremental import write_stamp
+
+            write_stamp(corpus_dir, self.stamp)
 
 
 def plan_build(seeds_dir: Path, corpus_dir: Path, steps: Steps = silent, extra: dict[str, str] | None = None,
@@ -481,6 +505,7 @@ def plan_build(seeds_dir: Path, corpus_dir: Path, steps: Steps = silent, extra: 
 
     from bot import parks, stats
     from bot.discover import FOUND_FILE, Found, discover
+    from bot.incremental import make_stamp
     from bot.lexicon import Lexicon
 
     lexicon = Lexicon.load(corpus_dir)
@@ -509,17 +534,27 @@ def plan_build(seeds_dir: Path, corpus_dir: Path, steps: Steps = silent, extra: 
     facts = [f for article in steps(articles, "facts")
              for f in stats.extract_facts([article], registry, lexicon.vocabulary)]
     outputs = {
-        ARTICLES_FILE: _dump([a.to_dict() for a in articles]),
-        parks.BUILT_FILE: _dump([p.to_dict() for p in registry.parks]),
-        stats.FACTS_FILE: _dump([f.to_dict() for f in facts]),
+        ARTICLES_FILE: dump_json([a.to_dict() for a in articles]),
+        parks.BUILT_FILE: dump_json([p.to_dict() for p in registry.parks]),
+        stats.FACTS_FILE: dump_json([f.to_dict() for f in facts]),
         FOUND_FILE: found.text(),
     }
-    report = BuildReport(len(articles), sum(len(a.paragraphs) for a in articles), len(facts), unplaced, notes)
+    report = build_report(articles, len(facts), unplaced, notes, registry)
+    stamp = make_stamp(seeds_dir, corpus_dir, seeds, extra or {}, outputs, lexicon.tokenizer.version,
+                       notes[:len(duplicates)], notes[len(duplicates):])
+    return Build(outputs, report, articles, facts, registry, lexicon, duplicates, stamp)
+
+
+def build_report(articles: list[Article], facts: int, unplaced: list[str], notes: list[str],
+                 registry: Registry) -> BuildReport:
+    """The counts, the unplaced articles with the names they hold that no park fits, and the notes."""
+    report = BuildReport(len(articles), sum(len(a.paragraphs) for a in articles), facts, unplaced, notes)
+    missing = set(unplaced)
     for a in articles:
-        if a.article_id in unplaced:
+        if a.article_id in missing:
             seen = registry.unknown_places(" ".join([a.title, *(p.text for p in a.paragraphs)]))
             report.why_unplaced[a.article_id] = (a.title, list(dict.fromkeys(seen))[:3])
-    return Build(outputs, report, articles, facts, registry, lexicon, duplicates)
+    return report
 
 
 def corpus_files(seeds_dir: Path, corpus_dir: Path, steps: Steps = silent) -> tuple[dict[str, str], BuildReport]:

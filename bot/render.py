@@ -556,14 +556,35 @@ def add_text(change: Change, parks: dict[str, Park] | None = None) -> str:
             lines.append(f"    {park.kind or '类型未知'} · {where}（登记在 corpus/parks_found.toml）")
     for name, encoding in change.converted.items():
         lines.append(f"注意：{name} 是 {encoding} 编码，已转换为 UTF-8 保存。")
+    if change.written:
+        lines.append(built_how(change))
     if change.written and change.articles:
         lines.append(f"撤销：python -m bot remove {change.articles[0].article_id.split('-')[0]}")
     return "\n".join(lines)
 
 
+BUILT_HOW = {  # why an add or remove built everything again (bot/incremental.py)
+    "new_park": "新园区的名称加入了词典，每个段落都要重新切分：语料和索引已完整重建。",
+    "changed": "seeds/、corpus/ 的词表或登记表、或程序在上次构建后有改动：语料和索引已完整重建。",
+    "unrecorded": "没有上次构建的记录（corpus/index/build.json）：语料和索引已完整重建。",
+    "order": "新文件不排在所有文件之后：语料和索引已完整重建。",
+    "remove": "删除后语料和索引已完整重建。",
+    "index": "增量更新了语料（只读了新文件）；没有找到上次的搜索索引，索引已完整重建。",
+}
+
+
+def built_how(change: Change) -> str:
+    """One line: whether only the new articles were read and cut, or everything was built again, and why."""
+    if change.how == "incremental":
+        paragraphs = sum(s.paragraphs for s in change.articles)
+        return f"增量更新：只读了新文件，只切分了新文章的 {paragraphs} 段，语料和索引接在原有的后面。"
+    return BUILT_HOW.get(change.how, "语料和索引已完整重建。")
+
+
 def remove_text(change: Change) -> str:
     head = ("已删除" if change.written else "预览（未写入）：将删除") + f" {'、'.join(change.seeds)}："
-    return "\n".join([head, *("  " + article_line(s) for s in change.articles)])
+    lines = [head, *("  " + article_line(s) for s in change.articles)]
+    return "\n".join(lines + [built_how(change)] if change.written else lines)
 
 
 def unreadable_file(name: str, reason: str) -> str:

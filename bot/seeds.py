@@ -3,12 +3,14 @@
 The week's new page arrives as a file or a paste, in UTF-8 or (often, from
 Chinese sites and Windows editors) GBK. It is checked before anything is
 written — text, not too large, not an article already in seeds/, at least one
-article with a title and text — then the whole corpus is built in memory with
-it (`ingest.plan_build`), so the preview (`--dry-run`, the Telegram preview)
-shows exactly what the build will do: each article's title, paragraphs,
-figures and park, placed or newly registered. Only then are the seed and the
-corpus written, the seed first; if writing the corpus fails the seed is taken
-back, so seeds/ and corpus/ never disagree.
+article with a title and text — then the corpus is built in memory with it,
+so the preview (`--dry-run`, the Telegram preview) shows exactly what the
+build will do: each article's title, paragraphs, figures and park, placed or
+newly registered. The build reads only the new seed and appends to corpus/
+when that gives what a full build would (bot/incremental.py), else it is the
+full build (`ingest.plan_build`); `remove` is always the full build. Only then
+are the seed and the corpus written, the seed first; if writing the corpus
+fails the seed is taken back, so seeds/ and corpus/ never disagree.
 
 Seeds are named `NNN_<hash>.txt`: NNN the next three-digit number (the prefix of
 the article ids, 005-1, 005-2 …), the hash the first 16 hex digits of the
@@ -24,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.discover import FOUND_FILE, Found
+from bot.incremental import plan_add
 from bot.ingest import (
     Article,
     Build,
@@ -89,6 +92,9 @@ class Change:
     written: bool = False
     build: Build | None = field(default=None, repr=False)
     adding: bool = True  # False for a remove
+    # "incremental": only the new seeds were read and the index is extended (bot/incremental.py); otherwise
+    # why everything was built again ("new_park", "changed", "unrecorded", "order"; "remove" for a remove).
+    how: str = "incremental"
 
 
 def decode(name: str, data: bytes) -> Incoming:
@@ -174,7 +180,10 @@ def add(seeds_dir: Path, corpus_dir: Path, inputs: list[tuple[str, bytes]], park
         placements = {a.article_id: park for name, text in extra.items()
                       for a in parse_page(text, name, seed_prefix(Path(name)))}
     before = {p.name for p in Found.read(corpus_dir).parks}
-    build = plan_build(seeds_dir, corpus_dir, steps, extra=extra, placements=placements)
+    build, why = plan_add(seeds_dir, corpus_dir, extra, placements, steps)  # only the new seeds, when that is exact
+    if build is None:
+        build = plan_build(seeds_dir, corpus_dir, steps, extra=extra, placements=placements)
+        build.how = why
     new = [a for a in build.articles if a.seed in extra]
     for article in (a for articles in parsed.values() for a in articles):
         # Compared with the articles already there (the build itself drops a repeat with a note).
@@ -188,7 +197,7 @@ def add(seeds_dir: Path, corpus_dir: Path, inputs: list[tuple[str, bytes]], park
     found_now = {p.name for p in Found.read_text(build.outputs[FOUND_FILE]).parks}
     change = Change(list(extra), _summaries(build, set(extra), found_now - before),
                     converted={names[n]: i.converted for n, i in zip(extra, incoming, strict=True) if i.converted},
-                    unplaced=[a.article_id for a in new if not a.park], build=build)
+                    unplaced=[a.article_id for a in new if not a.park], build=build, how=build.how)
     if dry_run:
         return change
     written: list[Path] = []
@@ -229,7 +238,7 @@ def remove(seeds_dir: Path, corpus_dir: Path, target: str, dry_run: bool = False
     gone = [Summary(a.article_id, a.title, len(a.paragraphs), figures.get(a.article_id, 0), a.park, False,
                     a.date, a.source, a.byline) for a in load_articles(corpus_dir) if a.seed == seed.name]
     build = plan_build(seeds_dir, corpus_dir, leave_out=frozenset({seed.name}))
-    change = Change([seed.name], gone, build=build, adding=False)
+    change = Change([seed.name], gone, build=build, adding=False, how="remove")
     if dry_run:
         return change
     trash = seeds_dir / f".{seed.name}.removed"

@@ -160,6 +160,8 @@ async def swap_in(data: BotData, change: Change) -> None:
         return
     corpus_dir = data.settings.corpus_dir
     engine = await asyncio.to_thread(Engine.from_build, change.build, corpus_dir)
+    if change.how == "incremental" and not engine.extended:
+        change.how = "index"  # the corpus was extended, the index built in full (the last one was missing)
     data.engine, data.corpus_version = engine, corpus_version(corpus_dir)
     log.info("corpus version %s live (%d articles)", data.corpus_version, len(engine.articles))
 
