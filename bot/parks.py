@@ -362,9 +362,15 @@ def place_name(text: str, tokenizer: Tokenizer) -> str:
 
 
 def _one_off(query_core: str, core: str) -> bool:
+    """One character off; in a two-character core, the first one only if it sounds the same (「敬远」 for 靖远:
+    Chinese is typed by sound), since 「昆明」 and 「昆山」, 「贵阳」 and 「洛阳」 are all real places."""
     if len(core) < 2 or Levenshtein.distance(query_core, core) != 1:
         return False
-    return len(core) > 2 or query_core[:1] == core[:1]
+    if len(core) > 2 or query_core[:1] == core[:1]:
+        return True
+    from bot.spelling import sound
+
+    return len(query_core) == len(core) and sound(query_core) == sound(core)
 
 
 def _unique(parks) -> list[Park]:

@@ -75,6 +75,7 @@ class Counted:
     parts: dict[str, list[str]] = field(default_factory=dict)
     unit: str = ""
     weights: dict[str, float] = field(default_factory=dict)  # no thing named after the cue: the question's words
+    alternatives: list[list[list[str]]] = field(default_factory=list)  # …each with its alternatives' tokens
     places: list[str] = field(default_factory=list)  # a when-question about the park's own event: its names
     events: list[str] = field(default_factory=list)  # that event (「成立」)
     whole: str = ""  # the question's content words run together: 「党员」 in 「兰州新区有多少党员」
@@ -109,10 +110,23 @@ class Counted:
                 return True
         return False
 
+    def concepts(self) -> list[list[list[str]]]:
+        """The question's words, each with its alternatives' tokens (one alternative each if none were given)."""
+        return self.alternatives or [[[t]] for t in self.weights]
+
     def held_by(self, sentence: str) -> bool:
-        """Most of the question (IDF-weighted) is in the figure's sentence."""
-        total = sum(self.weights.values()) or 1.0
-        return sum(w for t, w in self.weights.items() if t in sentence) / total >= 0.5
+        """Most of the question (IDF-weighted) is in the figure's sentence, each word by its best alternative:
+        「花会」 (a typo) by 「花卉」, 「营收」 by 「营业收入」, weighing as the word asked."""
+        def share(tokens: list[str]) -> float:
+            return sum(self.weights.get(t, 0.0) for t in tokens if t in sentence) / (
+                sum(self.weights.get(t, 0.0) for t in tokens) or 1.0)
+
+        total = held = 0.0
+        for alternatives in self.concepts():
+            weight = sum(self.weights.get(t, 0.0) for t in alternatives[0])
+            total += weight
+            held += weight * max(share(alt) for alt in alternatives)
+        return held / (total or 1.0) >= 0.5
 
     def names(self, fact: Fact, before: str = "") -> int:
         """The figure is of the thing asked: its sentence holds the question (2), or its clause names the thing (2),
@@ -133,8 +147,11 @@ class Counted:
         return int(bool(before) and shares and self.held_by(before + fact.sentence))
 
     def all_in(self, text: str) -> bool:
-        """Every word of the question is in the text (by its parts for a compound)."""
-        words = list(self.weights) if self.weights else self.words
+        """Every word of the question is in the text (by its parts for a compound, or by one of its alternatives)."""
+        if self.weights:
+            concepts = self.concepts()
+            return bool(concepts) and all(any(all(t in text for t in alt) for alt in alts) for alts in concepts)
+        words = self.words
         return bool(words) and all(w in text or all(p in text for p in self.parts.get(w, [w])) for w in words)
 
     def named_in(self, text: str) -> bool:
@@ -152,8 +169,11 @@ def counted_thing(query: Query, weights: dict[str, float], tokenize: Tokenizer) 
     thing = [w for c in query.content if c.word in after and c.word not in intent.unit for w in (c.word, *c.synonyms)]
     if not thing:  # 「专精特新中小企业有多少家」: the thing comes before the cue, anywhere in the sentence
         weights = {t: w for t, w in weights.items() if t != intent.unit}  # 「多少人」: 人 is the measure, not the thing
+        concepts = [[alt for alt in ([t for t in alt if t in weights] for alt in c.alternatives) if alt]
+                    for c in query.content]
         return Counted(intent.figure, [t for t in weights if len(t) >= 2], intent.time, unit=intent.unit,
-                       weights=weights, places=places, events=events, whole="".join(words))
+                       weights=weights, alternatives=[c for c in concepts if c], places=places, events=events,
+                       whole="".join(words))
     parts = {w: [t for t in tokenize(w) if len(t) >= 2 and t != w] for w in thing}
     return Counted(intent.figure, thing, intent.time, parts, unit=intent.unit, places=places, events=events,
                    whole="".join(words))

@@ -196,3 +196,11 @@ def test_an_engine_reads_the_registry_it_is_given_without_changing_it(engine):
     reader = type(engine)(list(engine.articles.values()), given, engine.facts, engine.lexicon)
     assert reader.registry is not given and given.spelled("兰州高新区") is False
     assert reader.registry.spelled("兰州高新区") is True
+
+
+def test_a_two_character_place_with_a_homophone_first_character_is_a_typo(registry):
+    assert resolved(registry, "敬远县") == "靖远县"
+
+
+def test_a_two_character_place_whose_first_character_sounds_different_is_another_place(registry):
+    assert registry.resolve("洛阳高新区").status == "unknown"

@@ -47,3 +47,9 @@ def test_a_question_in_traditional_characters_reads_as_simplified(engine: Engine
 def test_an_unknown_zone_is_kept_as_a_place_not_read_as_ours(engine: Engine):
     query = read(engine, "深圳高新区有多少家企业")
     assert query.unknown == ["深圳高新区"] and not query.parks
+
+
+def test_an_unseen_word_that_sounds_like_an_article_word_is_a_typo_not_a_word_and_a_particle(engine):
+    concepts = analyse("兰州新区花会营收有多少", engine.lexicon, engine.registry, lambda t: bool(engine.index.idf(t)),
+                       speller=engine.speller).content
+    assert any("花卉" in c.synonyms for c in concepts)

@@ -51,3 +51,10 @@ def test_a_duration_the_statistics_do_not_read_answers_when_its_sentence_holds_t
     assert counted_first([Scored(0, 1.0)], asked, docs, lambda doc: []) != []
     asked_hours = Counted("time", [], unit="小时", weights=asked.weights)  # 「值守几小时」: no figure in hours
     assert counted_first([Scored(0, 1.0)], asked_hours, docs, lambda doc: []) == []
+
+
+def test_a_word_of_the_question_is_held_by_its_correction_with_the_weight_of_the_word_asked():
+    typo = Counted("money", [], weights={"花会": 9.0, "花卉": 4.0, "营收": 4.0},
+                   alternatives=[[["花会"], ["花卉"]], [["营收"]]])  # 「花会营收有多少」, 花会 a typo of 花卉
+    assert typo.held_by("花卉营收近1亿元")
+    assert not typo.held_by("奶畜营收1亿元")
