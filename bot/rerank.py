@@ -115,7 +115,11 @@ class Counted:
         return self.alternatives or [[[t]] for t in self.weights]
 
     def held_by(self, sentence: str) -> bool:
-        """Most of the question (IDF-weighted) is in the figure's sentence, each word by its best alternative:
+        """Most of the question (IDF-weighted) is in the figure's sentence."""
+        return self.share_in(sentence) >= 0.5
+
+    def share_in(self, sentence: str) -> float:
+        """The share of the question (IDF-weighted) in a text, each word by its best alternative:
         「花会」 (a typo) by 「花卉」, 「营收」 by 「营业收入」, weighing as the word asked."""
         def share(tokens: list[str]) -> float:
             return sum(self.weights.get(t, 0.0) for t in tokens if t in sentence) / (
@@ -126,7 +130,7 @@ class Counted:
             weight = sum(self.weights.get(t, 0.0) for t in alternatives[0])
             total += weight
             held += weight * max(share(alt) for alt in alternatives)
-        return held / (total or 1.0) >= 0.5
+        return held / (total or 1.0)
 
     def names(self, fact: Fact, before: str = "") -> int:
         """The figure is of the thing asked: its sentence holds the question (2), or its clause names the thing (2),
@@ -184,13 +188,14 @@ def answering_figures(counted: Counted, facts: list[Fact], paragraph: str = "") 
 
     Of the class asked; better named in its own sentence than only after its paragraph's
     opening, better in the very unit asked, better still when it counts exactly the thing
-    (「党员1732名」 before 「发展党员54名」).
+    (「党员1732名」 before 「发展党员54名」); of two figures alike in all that, the one whose own
+    clause holds more of the question (「58名流动党员」 before 「150名党员干部」 for 流动党员).
     """
     named = [(counted.names(f, paragraph[:max(paragraph.find(f.sentence), 0)]), f) for f in facts
              if not counted.kind or f.kind == counted.kind]
     tiers = [(n + (bool(counted.unit) and f.unit == counted.unit) + 2 * counted.is_subject(f.subject), f)
              for n, f in named if n]
-    return sorted(tiers, key=lambda t: -t[0])
+    return sorted(tiers, key=lambda t: (-t[0], -counted.share_in(_clause(t[1])) if counted.weights else 0.0))
 
 
 def counted_first(results: list[Scored], counted: Counted, docs: Sequence[Passage],

@@ -58,3 +58,11 @@ def test_a_word_of_the_question_is_held_by_its_correction_with_the_weight_of_the
                    alternatives=[[["花会"], ["花卉"]], [["营收"]]])  # 「花会营收有多少」, 花会 a typo of 花卉
     assert typo.held_by("花卉营收近1亿元")
     assert not typo.held_by("奶畜营收1亿元")
+
+
+def test_of_two_figures_in_one_sentence_the_one_whose_clause_holds_the_question_answers():
+    sentence = "统筹150名党员干部组建工作组，精准锁定58名流动党员。"
+    cadres = Fact("党员干部", "150名", 150, "名", "", sentence, "001-1", 1, "某区", text="150名", kind="people")
+    mobile = Fact("流动党员", "58名", 58, "名", "", sentence, "001-1", 1, "某区", text="58名", kind="people")
+    asked = Counted("people", [], unit="名", weights={"流动": 4.0, "党员": 1.0})  # 「流动党员有几名」
+    assert [f for _, f in answering_figures(asked, [cadres, mobile], sentence)][0] is mobile
