@@ -45,7 +45,10 @@ def reweigh(results: list[Scored], query: Query, docs: Sequence[Passage], captio
     figures = _QUOTED_FIGURE.findall(query.normal)
     defined = query.intent.definition
     definition = re.compile(re.escape(defined) + r"[”\"]?(（|\(|是指|即|指的是|就是)") if defined else None
-    list_terms = [c.word for c in query.content if len(c.word) >= 2]
+    # A list names its topic by a part of the question's word as often as by the word (「数字产品制造、数字技术应用」
+    # for 数字经济): each word counts by its search-mode parts too.
+    list_terms = list(dict.fromkeys(t for c in query.content for alt in c.alternatives for t in [c.word, *alt]
+                                    if len(t) >= 2))
     for r in results:
         para = docs[r.doc].para
         if para.caption:

@@ -342,3 +342,8 @@ def test_an_unseen_phrase_is_not_half_answered_by_a_paragraph_sharing_one_of_its
 def test_how_is_asked_with_zenmeyang_reads_the_figure_asked(engine):
     answer = engine.ask("徐州高新区安全应急产业里科技创新平台占比怎么样")
     assert answer.found and "%" in answer.hits[0].excerpt
+
+
+def test_a_list_question_prefers_the_list_whose_items_name_a_part_of_its_topic(engine):
+    answer = engine.ask("兰州高新区数字经济的4条链分别是啥")
+    assert answer.found and "数字产品制造" in answer.hits[0].text
