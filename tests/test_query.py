@@ -53,3 +53,7 @@ def test_an_unseen_word_that_sounds_like_an_article_word_is_a_typo_not_a_word_an
     concepts = analyse("兰州新区花会营收有多少", engine.lexicon, engine.registry, lambda t: bool(engine.index.idf(t)),
                        speller=engine.speller).content
     assert any("花卉" in c.synonyms for c in concepts)
+
+
+def test_what_things_asks_for_a_list(engine: Engine):
+    assert read(engine, "游牧课堂上都讲些什么").intent.listing
