@@ -251,6 +251,8 @@ class Engine:
         counted = self._counted(query)
         if counted is not None:
             results = counted_first(results, counted, self.docs, self._facts_of)
+        if titles := self._titles_asked(query):  # 「党工委书记叫啥」: only a paragraph naming a 书记 can say who
+            results = [r for r in results if any(t in self.docs[r.doc].para.text for t in titles)]
         coverage = {r.doc: self.coverage.of(query.content, r.doc) for r in results[:top_k]}
         # Among the hits shown, one that holds enough of the question goes first.
         results = sorted(results[:top_k], key=lambda r: coverage[r.doc] < self.options.min_coverage)
@@ -328,6 +330,13 @@ class Engine:
         if not (query.intent.number and self.options.number_check):
             return None
         return counted_thing(query, self._weights(query), self.tokenize)
+
+    def _titles_asked(self, query: Query) -> list[str]:
+        """The titles a who-question names (「书记」 in 「党工委书记叫啥」): who holds one is told only beside it."""
+        if not query.intent.person:
+            return []
+        titles = self.lexicon.cues.words["titles"]
+        return [c.word for c in query.content if c.word in titles]
 
     def _excerpts(self, query: Query, results: list[Scored], counted: Counted | None) -> list[Hit]:
         weights = self._weights(query)

@@ -347,3 +347,12 @@ def test_how_is_asked_with_zenmeyang_reads_the_figure_asked(engine):
 def test_a_list_question_prefers_the_list_whose_items_name_a_part_of_its_topic(engine):
     answer = engine.ask("兰州高新区数字经济的4条链分别是啥")
     assert answer.found and "数字产品制造" in answer.hits[0].text
+
+
+def test_who_holds_a_title_is_not_answered_by_a_paragraph_that_never_names_the_title(engine):
+    assert engine.ask("兰州高新区党工委书记是谁").reason == "not_found"
+
+
+def test_who_holds_a_title_is_answered_beside_the_title(engine):
+    answer = engine.ask("甘肃莱安能源党支部书记叫什么")
+    assert answer.found and "马宁" in answer.hits[0].excerpt
