@@ -145,8 +145,8 @@ def cmd_add(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
             return EXIT_ERROR
     change = add(settings.seeds_dir, settings.corpus_dir, inputs, args.park, args.dry_run, reporter())
     if change.written and change.build is not None:
-        engine = Engine.from_build(change.build, settings.corpus_dir)  # saves the index as the next load wants it
-        if change.how == "incremental" and not engine.extended:
+        extended = Engine.save_index(change.build, settings.corpus_dir)  # as the next load wants it
+        if change.how == "incremental" and not extended:
             change.how = "index"  # the corpus was extended, the index built in full (the last one was missing)
     registry = change.build.registry if change.build is not None else None
     out.write(render.add_text(change, {p.name: p for p in registry.parks} if registry else None) + "\n")

@@ -39,6 +39,7 @@ from bot.query import Query, analyse
 from bot.rerank import Counted, answering_figures, counted_first, counted_thing, reweigh
 from bot.spelling import Speller
 from bot.stats import Fact, Overview, overview
+from bot.tokens import Tokenizer
 
 INDEX_DIR = "index"  # under the corpus directory: a cache, not committed (see .gitignore)
 _NUMERAL = re.compile(r"[零一二两三四五六七八九十百千万亿]")
@@ -73,6 +74,65 @@ CANDIDATES = 30  # hits re-ranked after BM25
 PASSING: tuple[Reason, ...] = ("greeting", "empty", "not_chinese")  # no question: a conversation keeps its context
 
 
+def doc_text(doc: Passage, options: Options) -> str:
+    """What is indexed of a paragraph: with its article's title and its section heading, unless the option is off."""
+    if not options.index_titles:
+        return doc.para.text
+    return f"{doc.article.title} {doc.para.section} {doc.para.text}"
+
+
+@dataclass
+class Indexing:
+    """How the word and character-pair indexes of some paragraphs are had: loaded if saved from this text and
+    lexicon, else extended from the saved index of an earlier corpus they continue (`base`), else built; saved
+    when built or extended. The engine's, and (`Engine.save_index`) that of `add` on the command line, which
+    only saves them for the next load."""
+
+    docs: list[Passage]
+    tokenize: Tokenizer
+    fingerprint: str  # the lexicon's
+    options: Options
+    extended: bool = False  # the index was an earlier corpus's, extended with the paragraphs after its own
+
+    def indexes(self, store_dir: Path | None, corpus_id: str | None,
+                base: tuple[str, int] | None = None) -> tuple[BM25Index, BM25Index]:
+        k1, b, okapi = self.options.k1, self.options.b, not self.options.lucene_idf
+        if self.options.reference_index or okapi:
+            listed = [doc_text(d, self.options) for d in self.docs]
+            return (RankBM25Index([self.tokenize(t) for t in listed], k1, b, okapi=okapi),
+                    RankBM25Index([bigrams(t) for t in listed], k1, b))
+
+        def texts() -> Iterator[str]:  # made as needed: a million paragraphs' texts are not kept
+            return (doc_text(d, self.options) for d in self.docs)
+
+        key = {"format": INDEX_FORMAT, "corpus": corpus_id or texts_hash(texts()), "titles": self.options.index_titles,
+               "lexicon": self.fingerprint, "cutter": self.tokenize.version, "k1": k1, "b": b}
+        builders = {"words": lambda: SparseIndex.build((self.tokenize(t) for t in texts()), k1, b, meta=key),
+                    "pairs": lambda: SparseIndex.build((bigrams(t) for t in texts()), k1, b, meta=key)}
+        if store_dir is None:
+            indexes = {part: build() for part, build in builders.items()}
+            return indexes["words"], indexes["pairs"]
+        store = IndexStore(store_dir)
+        found = store.load(key, tuple(builders), quiet=base is not None)
+        if found is None and base is not None:
+            old = store.load({**key, "corpus": base[0]}, tuple(builders), quiet=True)
+            if old is not None and all(index.size == base[1] for index in old.values()):
+                added = self.docs[base[1]:]  # only these are cut
+                cuts: dict[str, Callable[[str], list[str]]] = {"words": self.tokenize, "pairs": bigrams}
+                extenders: dict[str, Callable[[], SparseIndex]] = {part: functools.partial(
+                    self._extend, old[part], cuts[part], added, key) for part in builders}
+                found = store.build(key, extenders)
+                self.extended = True
+            else:
+                found = store.load(key, tuple(builders))  # says in one line that it is built
+        indexes = found or store.build(key, builders)
+        return indexes["words"], indexes["pairs"]
+
+    def _extend(self, index: SparseIndex, cut: Callable[[str], list[str]], added: list[Passage],
+                key: dict) -> SparseIndex:
+        return index.extend((cut(doc_text(d, self.options)) for d in added), meta=key)
+
+
 class Engine:
     def __init__(self, articles: list[Article], registry: Registry, facts: list[Fact], lexicon: Lexicon,
                  options: Options = Options(), index_dir: Path | None = None, corpus_id: str | None = None,
@@ -90,8 +150,9 @@ class Engine:
         self.options = options
         self.tokenize = lexicon.tokenizer
         self.docs = [Passage(a, p) for a in articles for p in a.paragraphs]
-        self.extended = False  # whether the index was an earlier corpus's, extended (`base`)
-        self.index, self.pairs = self._indexes(index_dir, corpus_id, base)
+        indexing = Indexing(self.docs, self.tokenize, lexicon.fingerprint, options)
+        self.index, self.pairs = indexing.indexes(index_dir, corpus_id, base)
+        self.extended = indexing.extended  # the index was an earlier corpus's, extended (`base`)
         self._park_docs: dict[str, np.ndarray] = {}  # made when a question first names the park
         self._article_docs: dict[str, list[int]] = {}
         for i, d in enumerate(self.docs):
@@ -122,45 +183,15 @@ class Engine:
         return cls(build.articles, build.registry, build.facts, build.lexicon, options, corpus_dir / INDEX_DIR,
                    file_hash(corpus_dir / ARTICLES_FILE), build.base)
 
-    def _indexes(self, store_dir: Path | None, corpus_id: str | None,
-                 base: tuple[str, int] | None = None) -> tuple[BM25Index, BM25Index]:
-        """The word and character-pair indexes: loaded if saved from this text and lexicon, else extended from the
-        saved index of the `base` corpus, else built; saved when built or extended."""
-        k1, b, okapi = self.options.k1, self.options.b, not self.options.lucene_idf
-        if self.options.reference_index or okapi:
-            listed = [self._doc_text(d) for d in self.docs]
-            return (RankBM25Index([self.tokenize(t) for t in listed], k1, b, okapi=okapi),
-                    RankBM25Index([bigrams(t) for t in listed], k1, b))
-
-        def texts() -> Iterator[str]:  # made as needed: a million paragraphs' texts are not kept
-            return (self._doc_text(d) for d in self.docs)
-
-        key = {"format": INDEX_FORMAT, "corpus": corpus_id or texts_hash(texts()), "titles": self.options.index_titles,
-               "lexicon": self.lexicon.fingerprint, "cutter": self.tokenize.version, "k1": k1, "b": b}
-        builders = {"words": lambda: SparseIndex.build((self.tokenize(t) for t in texts()), k1, b, meta=key),
-                    "pairs": lambda: SparseIndex.build((bigrams(t) for t in texts()), k1, b, meta=key)}
-        if store_dir is None:
-            indexes = {part: build() for part, build in builders.items()}
-            return indexes["words"], indexes["pairs"]
-        store = IndexStore(store_dir)
-        found = store.load(key, tuple(builders), quiet=base is not None)
-        if found is None and base is not None:
-            old = store.load({**key, "corpus": base[0]}, tuple(builders), quiet=True)
-            if old is not None and all(index.size == base[1] for index in old.values()):
-                added = self.docs[base[1]:]  # only these are cut
-                cuts: dict[str, Callable[[str], list[str]]] = {"words": self.tokenize, "pairs": bigrams}
-                extenders: dict[str, Callable[[], SparseIndex]] = {part: functools.partial(
-                    self._extend, old[part], cuts[part], added, key) for part in builders}
-                found = store.build(key, extenders)
-                self.extended = True
-            else:
-                found = store.load(key, tuple(builders))  # says in one line that it is built
-        indexes = found or store.build(key, builders)
-        return indexes["words"], indexes["pairs"]
-
-    def _extend(self, index: SparseIndex, cut: Callable[[str], list[str]], added: list[Passage],
-                key: dict) -> SparseIndex:
-        return index.extend((cut(self._doc_text(d)) for d in added), meta=key)
+    @staticmethod
+    def save_index(build: Build, corpus_dir: Path | str, options: Options = Options()) -> bool:
+        """Save the search index of a build just written where `load` looks for it, without making an engine (nor
+        reading the figures): what `add` on the command line needs. True when the last index was extended."""
+        corpus_dir = Path(corpus_dir)
+        indexing = Indexing([Passage(a, p) for a in build.articles for p in a.paragraphs], build.lexicon.tokenizer,
+                            build.lexicon.fingerprint, options)
+        indexing.indexes(corpus_dir / INDEX_DIR, file_hash(corpus_dir / ARTICLES_FILE), build.base)
+        return indexing.extended
 
     # -- looking things up -------------------------------------------------
 
@@ -363,9 +394,7 @@ class Engine:
         return self._facts_at.get((doc.article.article_id, doc.para.n), [])
 
     def _doc_text(self, doc: Passage) -> str:
-        if not self.options.index_titles:
-            return doc.para.text
-        return f"{doc.article.title} {doc.para.section} {doc.para.text}"
+        return doc_text(doc, self.options)
 
     def _docs_about(self, park: Park) -> np.ndarray:
         """A park's paragraphs (a mask): those of its articles, and any other that names it in full."""

@@ -15,9 +15,9 @@ what a full build makes (tests/test_incremental.py).
 That holds only if corpus/ is what a full build of the current seeds, word lists, registry
 and code made. Every build records that in a stamp beside the index (corpus/index/build.json,
 a cache like the index): the seeds with a hash of each, a hash of the hand-kept corpus files,
-of the build's code, the cutter's version, a hash of each file it wrote, and its notes (the
-repeats it dropped, the seeds with no article: a build that reads only the new seeds cannot
-see those again). `add` extends only when all of it still holds; otherwise — no stamp, a seed
+of the build's code, the cutter's version, a hash of each file it wrote, its count of figures
+and its notes (the repeats it dropped, the seeds with no article: a build that reads only the
+new seeds cannot see those again). `add` extends only when all of it still holds; otherwise — no stamp, a seed
 or a word list edited, the code changed, a new park — it builds in full and says why.
 `remove` always builds in full.
 """
@@ -47,7 +47,7 @@ from bot.ingest import (
 from bot.progress import Steps, silent
 
 STAMP_DIR, STAMP_FILE = "index", "build.json"  # corpus/index/ (bot/engine.py INDEX_DIR): a cache, not committed
-STAMP_FORMAT = 1
+STAMP_FORMAT = 2
 _CODE = Path(__file__).resolve().parent  # bot/: the build's modules
 
 
@@ -85,14 +85,14 @@ def seed_hashes(seeds_dir: Path, leave_out: frozenset[str] = frozenset()) -> lis
 
 
 def make_stamp(seeds_dir: Path, corpus_dir: Path, seeds: list[str], extra: dict[str, str], outputs: dict[str, str],
-               cutter: str, duplicates: list[str], seedless: list[str]) -> dict:
+               cutter: str, duplicates: list[str], seedless: list[str], facts: int) -> dict:
     """The stamp of a build of `seeds` (those in seeds/, and `extra` not written yet) that wrote `outputs`."""
     on_disk = {p.name: p for p in seed_paths(seeds_dir)}
     listed = [[name, _hash(extra[name].encode("utf-8") if name in extra else on_disk[name].read_bytes())]
               for name in seeds]
     return {"format": STAMP_FORMAT, "code": code_version(), "inputs": inputs_version(corpus_dir), "cutter": cutter,
             "seeds": listed, "outputs": {name: _hash(text.encode("utf-8")) for name, text in outputs.items()},
-            "notes": {"duplicates": duplicates, "seedless": seedless}}
+            "notes": {"duplicates": duplicates, "seedless": seedless}, "facts": facts}
 
 
 def read_stamp(corpus_dir: Path) -> dict | None:
@@ -189,13 +189,16 @@ def plan_add(seeds_dir: Path, corpus_dir: Path, extra: dict[str, str], placement
         return None, "changed"
     outputs = {ARTICLES_FILE: articles_text, parks.BUILT_FILE: dump_json([p.to_dict() for p in registry.parks]),
                stats.FACTS_FILE: facts_text, FOUND_FILE: found.text()}
-    all_facts = [stats.Fact(**f) for f in json.loads(texts[stats.FACTS_FILE])] + facts
     articles = old + added
     new_notes = {"duplicates": stamp["notes"]["duplicates"] + notes[:len(twins)],
                  "seedless": stamp["notes"]["seedless"] + notes[len(twins):]}
-    report = build_report(articles, len(all_facts), [a.article_id for a in old if not a.park] + unplaced,
+    report = build_report(articles, stamp["facts"] + len(facts),
+                          [a.article_id for a in old if not a.park] + unplaced,
                           new_notes["duplicates"] + new_notes["seedless"], registry)
-    new_stamp = {**stamp, "seeds": seeds + [[name, _hash(extra[name].encode("utf-8"))] for name in new_seeds],
+    new_stamp = {**stamp, "facts": stamp["facts"] + len(facts),
+                 "seeds": seeds + [[name, _hash(extra[name].encode("utf-8"))] for name in new_seeds],
                  "outputs": {name: _hash(text.encode("utf-8")) for name, text in outputs.items()}, "notes": new_notes}
     extends = (base, sum(len(a.paragraphs) for a in old))
-    return Build(outputs, report, articles, all_facts, registry, lexicon, twins, new_stamp, extends, "incremental"), ""
+    earlier = texts[stats.FACTS_FILE]
+    return Build(outputs, report, articles, facts, registry, lexicon, twins, new_stamp, extends, "incremental",
+                 lambda: [stats.Fact(**f) for f in json.loads(earlier)]), ""

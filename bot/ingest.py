@@ -13,7 +13,9 @@ import json
 import os
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -460,7 +462,7 @@ class Build:
     outputs: dict[str, str]
     report: BuildReport
     articles: list[Article]
-    facts: list[Fact]
+    extracted: list[Fact]  # the figures this build extracted: every article's, or (an add extending corpus/) the new
     registry: Registry
     lexicon: Lexicon
     duplicates: list[tuple[Article, Article]] = field(default_factory=list)  # (dropped, the earlier one kept)
@@ -470,6 +472,13 @@ class Build:
     # engine extends that corpus's saved index (bot/engine.py).
     base: tuple[str, int] | None = None
     how: str = "full"  # "incremental", or why it was a full build (bot/incremental.py `plan_add`)
+    earlier: Callable[[], list[Fact]] | None = field(default=None, repr=False)  # an extending add: corpus/'s figures
+
+    @cached_property
+    def facts(self) -> list[Fact]:
+        """Every figure: those corpus/ held (an extending add reads them only when asked: an engine needs them,
+        `add` on the command line does not), then the extracted ones."""
+        return (self.earlier() if self.earlier is not None else []) + self.extracted
 
     def write(self, corpus_dir: Path) -> None:
         """Every output to a temporary file first, then all renamed into place: an error leaves corpus/ as it was.
@@ -541,7 +550,7 @@ def plan_build(seeds_dir: Path, corpus_dir: Path, steps: Steps = silent, extra: 
     }
     report = build_report(articles, len(facts), unplaced, notes, registry)
     stamp = make_stamp(seeds_dir, corpus_dir, seeds, extra or {}, outputs, lexicon.tokenizer.version,
-                       notes[:len(duplicates)], notes[len(duplicates):])
+                       notes[:len(duplicates)], notes[len(duplicates):], len(facts))
     return Build(outputs, report, articles, facts, registry, lexicon, duplicates, stamp)
 
 

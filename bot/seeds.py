@@ -140,7 +140,7 @@ def _next_number(seeds_dir: Path) -> int:
 
 def _summaries(build: Build, seeds: set[str], new_parks: set[str]) -> list[Summary]:
     figures: dict[str, int] = {}
-    for fact in build.facts:
+    for fact in build.extracted:  # the new articles' figures are among them
         figures[fact.article_id] = figures.get(fact.article_id, 0) + 1
     return [Summary(a.article_id, a.title, len(a.paragraphs), figures.get(a.article_id, 0), a.park,
                     a.park in new_parks, a.date, a.source, a.byline)

@@ -125,13 +125,16 @@ def test_a_new_park_builds_everything_again_and_says_why(templates, tmp_path, mo
     assert all((corpus / name).read_text(encoding="utf-8") == full.outputs[name] for name in BUILT)
 
 
-def test_the_command_line_says_only_the_new_article_was_read(templates, tmp_path, monkeypatch, capsys):
+def test_the_command_line_says_only_the_new_article_was_read_and_saves_the_index_the_next_load_uses(
+        templates, tmp_path, monkeypatch, capsys, caplog):
     seeds, corpus = project(templates, tmp_path)
     monkeypatch.setenv("SEEDS_DIR", str(seeds))
     monkeypatch.setenv("CORPUS_DIR", str(corpus))
     assert main(["add", str(WUJIN)]) == 0
     out = capsys.readouterr().out
     assert "归入 武进国家高新区" in out and "增量更新" in out and "6 段" in out
+    caplog.clear()
+    assert Engine.load(corpus).ask("武进国家高新区有多少个党组织？").found and "search index" not in caplog.text
 
 
 def test_a_dry_run_of_an_incremental_add_writes_nothing_and_previews_as_before(templates, tmp_path):
