@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import CORPUS, ROOT
 
-SETS = [ROOT / "benchmarks" / "own_qa.jsonl", ROOT / "benchmarks" / "chat_qa.jsonl"]
+SETS = [ROOT / "benchmarks" / name for name in ("own_qa.jsonl", "chat_qa.jsonl", "fresh_qa.jsonl")]
 
 
 def norm(s: str) -> str:
@@ -64,3 +64,17 @@ def test_chat_set_covers_every_park_and_has_enough_negatives() -> None:
     assert asked <= with_articles and len(asked) >= SET_PARKS
     assert sum(1 for r in data if r["evidence"]) >= 100
     assert sum(1 for r in data if not r["evidence"]) >= 25
+
+
+def test_fresh_set_covers_every_park_and_every_style_it_was_written_for() -> None:
+    """The held-out set measures generalisation only if it spreads over the parks and the ways people ask."""
+    data = rows(ROOT / "benchmarks" / "fresh_qa.jsonl")
+    parks = json.loads((CORPUS / "parks.json").read_text(encoding="utf-8"))
+    with_articles = {p["name"] for p in parks if p["articles"]}
+    asked = {r["park"] for r in data if r["park"]}
+    assert asked <= with_articles and len(asked) >= SET_PARKS
+    kinds = {r["kind"] for r in data if r["evidence"]}
+    styles = {"fact", "list", "definition", "who", "paraphrase", "colloquial", "traditional", "typo", "crosspark"}
+    assert styles <= kinds
+    assert sum(1 for r in data if r["evidence"]) >= 60
+    assert sum(1 for r in data if not r["evidence"]) >= 15
