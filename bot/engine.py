@@ -284,6 +284,9 @@ class Engine:
             results = counted_first(results, counted, self.docs, self._facts_of)
         if titles := self._titles_asked(query):  # 「党工委书记叫啥」: only a paragraph naming a 书记 can say who
             results = [r for r in results if any(t in self.docs[r.doc].para.text for t in titles)]
+        if names := self._names_asked(query):  # 「百源基因去年营收多少钱」: not another company's article
+            results = [r for r in results
+                       if all(any(self._names(self.docs[r.doc].article, n) for n in alts) for alts in names)]
         coverage = {r.doc: self.coverage.of(query.content, r.doc) for r in results[:top_k]}
         # Among the hits shown, one that holds enough of the question goes first.
         results = sorted(results[:top_k], key=lambda r: coverage[r.doc] < self.options.min_coverage)
@@ -361,6 +364,31 @@ class Engine:
         if not (query.intent.number and self.options.number_check):
             return None
         return counted_thing(query, self._weights(query), self.tokenize)
+
+    def _names_asked(self, query: Query) -> list[list[str]]:
+        """The question's words that only the articles use — names of companies, programmes, people (「百源基因」,
+        unknown to general Chinese but in the articles' text) — each with the other words that may stand for it.
+        The article answering must name each of them; a park's name is the scope's business."""
+        park_names = {n for p in query.parks for n in p.names()}
+
+        def is_name(word: str) -> bool:
+            return (len(word) >= 3 and word not in park_names and word in query.normal
+                    and not self.tokenize.is_word(word) and self.in_text(word))
+
+        concepts = query.content
+        names: list[list[str]] = []
+        for i, concept in enumerate(concepts):  # a name jieba does not know is cut in pieces: 「百源」「基因」
+            joined = ["".join(c.word for c in concepts[i:j]) for j in range(min(i + 3, len(concepts)), i, -1)
+                      if all(len(c.word) >= 2 for c in concepts[i:j])
+                      and any(not self.tokenize.is_word(c.word) for c in concepts[i:j])]  # 「百源」 is no word
+            name = next((w for w in joined if is_name(w)), None)
+            if name and not any(name in n[0] for n in names):
+                names.append([name, *(concept.synonyms if name == concept.word else [])])
+        return names
+
+    @staticmethod
+    def _names(article: Article, name: str) -> bool:
+        return name in article.title or any(name in p.text for p in article.paragraphs)
 
     def _titles_asked(self, query: Query) -> list[str]:
         """The titles a who-question names (「书记」 in 「党工委书记叫啥」): who holds one is told only beside it."""

@@ -356,3 +356,12 @@ def test_who_holds_a_title_is_not_answered_by_a_paragraph_that_never_names_the_t
 def test_who_holds_a_title_is_answered_beside_the_title(engine):
     answer = engine.ask("甘肃莱安能源党支部书记叫什么")
     assert answer.found and "马宁" in answer.hits[0].excerpt
+
+
+def test_a_company_the_articles_name_is_not_answered_from_another_companys_article(engine):
+    assert engine.ask("百源基因去年的营业收入有多少").reason == "not_found"
+
+
+def test_a_company_named_in_pieces_by_the_cut_is_answered_from_its_own_article(engine):
+    answer = engine.ask("莱安能源去年营业收入多少")
+    assert answer.found and "42.3亿元" in answer.hits[0].excerpt
