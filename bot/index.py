@@ -185,8 +185,12 @@ class SparseIndex:
         term, tf, lengths, distinct = _postings(docs, ids)
         df = np.bincount(term, minlength=len(ids))
         order = np.argsort(term, kind="stable")  # by term; documents stay ascending within a term
+        del term  # each array is dropped once used: at a million paragraphs each is hundreds of megabytes
         doc = np.repeat(np.arange(len(lengths), dtype=np.int32), distinct)[order]
-        return cls._weighed(list(ids), df, doc, tf[order], lengths, k1, b, meta)
+        del distinct
+        tf = tf[order]
+        del order
+        return cls._weighed(list(ids), df, doc, tf, lengths, k1, b, meta)
 
     def extend(self, docs: Iterable[Sequence[str]], meta: dict[str, Any] | None = None) -> SparseIndex:
         """This index with `docs` added after its own: exactly what `build` gives over all of them, array for array.
@@ -220,8 +224,10 @@ class SparseIndex:
         doc = np.empty(nnz, dtype=np.int32)
         freq = np.empty(nnz, dtype=np.int32)
         doc[at_old], freq[at_old] = self.docs, self.tf
+        del at_old
         new_doc = np.repeat(np.arange(old_docs, old_docs + len(lengths), dtype=np.int32), distinct)
         doc[at_new], freq[at_new] = new_doc[order], tf[order]
+        del at_new, new_doc, order
         all_lengths = np.concatenate([np.asarray(self.lengths, dtype=np.int64), lengths])
         vocab = self.vocab + list(ids)[old_terms:]
         return self._weighed(vocab, df, doc, freq, all_lengths, k1, b, self.meta if meta is None else meta)
@@ -282,8 +288,10 @@ class SparseIndex:
 
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
+        # A term's count in one paragraph fits 16 bits (unless a paragraph repeats a word 65,536 times).
+        tf = self.tf.astype(np.uint16) if len(self.tf) and int(self.tf.max()) <= 0xFFFF else self.tf
         arrays = {"idf": self._idf, "indptr": self.indptr, "docs": self.docs, "weights": self.weights,
-                  "tf": self.tf, "lengths": self.lengths}
+                  "tf": tf, "lengths": self.lengths}
         for name, values in arrays.items():
             np.save(directory / f"{name}.npy", values, allow_pickle=False)
         (directory / "vocab.json").write_text(json.dumps(self.vocab, ensure_ascii=False), encoding="utf-8")
