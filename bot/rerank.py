@@ -44,7 +44,10 @@ def reweigh(results: list[Scored], query: Query, docs: Sequence[Passage], captio
     """
     figures = _QUOTED_FIGURE.findall(query.normal)
     defined = query.intent.definition
-    definition = re.compile(re.escape(defined) + r"[”\"]?(（|\(|是指|即|指的是|就是)") if defined else None
+    # The term is the end of what comes before 「是什么」 (「兰州高新区的两个覆盖是什么」 asks about 两个覆盖); a
+    # paragraph defines it after it (「两个覆盖”（…）」「…是指」) or quotes its content before it (「‘A+B+C’的…模式」).
+    terms = "|".join(re.escape(defined[i:]) for i in range(len(defined) - 1)) if defined else ""
+    definition = re.compile(f"(?:{terms})[”\"]?(（|\\(|是指|即|指的是|就是)|[’”」』]的(?:{terms})") if terms else None
     # A list names its topic by a part of the question's word as often as by the word (「数字产品制造、数字技术应用」
     # for 数字经济): each word counts by its search-mode parts too.
     list_terms = list(dict.fromkeys(t for c in query.content for alt in c.alternatives for t in [c.word, *alt]

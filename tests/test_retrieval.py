@@ -365,3 +365,8 @@ def test_a_company_the_articles_name_is_not_answered_from_another_companys_artic
 def test_a_company_named_in_pieces_by_the_cut_is_answered_from_its_own_article(engine):
     answer = engine.ask("莱安能源去年营业收入多少")
     assert answer.found and "42.3亿元" in answer.hits[0].excerpt
+
+
+def test_a_term_defined_by_the_quote_before_it_is_found_for_a_what_is_question(engine):
+    answer = engine.ask("夏河县畜牧产业园区的产业聚群发展模式是什么意思")
+    assert answer.found and "合作社+家庭牧场" in answer.hits[0].text
