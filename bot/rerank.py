@@ -82,6 +82,7 @@ class Counted:
     unit: str = ""
     weights: dict[str, float] = field(default_factory=dict)  # no thing named after the cue: the question's words
     alternatives: list[list[list[str]]] = field(default_factory=list)  # …each with its alternatives' tokens
+    asked: dict[str, float] = field(default_factory=dict)  # the thing named after the cue: all the question's words
     places: list[str] = field(default_factory=list)  # a when-question about the park's own event: its names
     events: list[str] = field(default_factory=list)  # that event (「成立」)
     whole: str = ""  # the question's content words run together: 「党员」 in 「兰州新区有多少党员」
@@ -127,6 +128,8 @@ class Counted:
     def share_in(self, sentence: str) -> float:
         """The share of the question (IDF-weighted) in a text, each word by its best alternative:
         「花会」 (a typo) by 「花卉」, 「营收」 by 「营业收入」, weighing as the word asked."""
+        if not self.weights:  # the thing is named after the cue: the whole question, word by word
+            return sum(w for t, w in self.asked.items() if t in sentence) / (sum(self.asked.values()) or 1.0)
         def share(tokens: list[str]) -> float:
             return sum(self.weights.get(t, 0.0) for t in tokens if t in sentence) / (
                 sum(self.weights.get(t, 0.0) for t in tokens) or 1.0)
@@ -186,7 +189,7 @@ def counted_thing(query: Query, weights: dict[str, float], tokenize: Tokenizer) 
                        whole="".join(words))
     parts = {w: [t for t in tokenize(w) if len(t) >= 2 and t != w] for w in thing}
     return Counted(intent.figure, thing, intent.time, parts, unit=intent.unit, places=places, events=events,
-                   whole="".join(words))
+                   whole="".join(words), asked=weights)
 
 
 def answering_figures(counted: Counted, facts: list[Fact], paragraph: str = "") -> list[tuple[int, Fact]]:
@@ -201,7 +204,7 @@ def answering_figures(counted: Counted, facts: list[Fact], paragraph: str = "") 
              if not counted.kind or f.kind == counted.kind]
     tiers = [(n + (bool(counted.unit) and f.unit == counted.unit) + 2 * counted.is_subject(f.subject), f)
              for n, f in named if n]
-    return sorted(tiers, key=lambda t: (-t[0], -counted.share_in(_clause(t[1])) if counted.weights else 0.0))
+    return sorted(tiers, key=lambda t: (-t[0], -counted.share_in(_clause(t[1]))))
 
 
 def counted_first(results: list[Scored], counted: Counted, docs: Sequence[Passage],

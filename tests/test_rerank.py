@@ -66,3 +66,12 @@ def test_of_two_figures_in_one_sentence_the_one_whose_clause_holds_the_question_
     mobile = Fact("流动党员", "58名", 58, "名", "", sentence, "001-1", 1, "某区", text="58名", kind="people")
     asked = Counted("people", [], unit="名", weights={"流动": 4.0, "党员": 1.0})  # 「流动党员有几名」
     assert [f for _, f in answering_figures(asked, [cadres, mobile], sentence)][0] is mobile
+
+
+def test_when_the_thing_is_named_after_the_cue_the_clause_holding_the_rest_of_the_question_answers():
+    sentence = "覆盖雌性牦牛近3万头，诊治牦牛1400余头。"
+    covered = Fact("雌性牦牛", "3万头", 30000, "头", "近", sentence, "001-1", 1, "某县", text="3万头", kind="count")
+    treated = Fact("诊治牦牛", "1400余头", 1400, "头", "余", sentence, "001-1", 1, "某县", text="1400余头",
+                   kind="count")
+    asked = Counted("count", ["牦牛"], unit="头", asked={"诊治": 4.0, "牦牛": 2.0})  # 「诊治了多少头牦牛」
+    assert [f for _, f in answering_figures(asked, [covered, treated], sentence)][0] is treated
