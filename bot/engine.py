@@ -363,7 +363,7 @@ class Engine:
         """What a how-many question counts: it is answered only by a paragraph reporting such a figure."""
         if not (query.intent.number and self.options.number_check):
             return None
-        return counted_thing(query, self._weights(query), self.tokenize)
+        return counted_thing(query, self._weights(query), self.tokenize, self.lexicon.vocabulary.units)
 
     def _names_asked(self, query: Query) -> list[list[str]]:
         """The question's words that only the articles use — names of companies, programmes, people (「百源基因」,

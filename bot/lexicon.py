@@ -123,6 +123,12 @@ class QuestionWords:
         cue = self.number.search(query)
         return None if cue is None or query[cue.start() - 1:cue.start()] == "哪" else cue
 
+    def measure(self, query: str) -> str:
+        """The class of figure a measure cue asks for without a measure word: 「多高」 → length, 「多久」 → time."""
+        found = [(len(w), kind) for kind, key in (("time", "duration"), ("length", "length"), ("weight", "weight"))
+                 for w in self.words.get(key, []) if w in query]
+        return max(found)[1] if found else ""
+
     def defined_term(self, query: str) -> str | None:
         """「“两个覆盖”是什么」 → 两个覆盖: the term a definition question asks about."""
         match = self.definition.search(query)

@@ -68,7 +68,7 @@ def intent_of(text: str, cues: QuestionWords, units: dict[str, str]) -> Intent:
     elif unit in cues.words.get("any_class_units", []):
         figure = ""
     else:
-        figure = units.get(unit, "")
+        figure = units.get(unit, "") or cues.measure(text)
     return Intent(number=cue is not None, figure=figure if cue else "", unit=unit, after=after,
                   time=bool(cues.time.search(text)), listing=cue is None and bool(cues.list.search(text)),
                   definition=cues.defined_term(text), place=bool(cues.place.search(text)),

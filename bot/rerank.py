@@ -83,6 +83,7 @@ class Counted:
     weights: dict[str, float] = field(default_factory=dict)  # no thing named after the cue: the question's words
     alternatives: list[list[list[str]]] = field(default_factory=list)  # …each with its alternatives' tokens
     asked: dict[str, float] = field(default_factory=dict)  # the thing named after the cue: all the question's words
+    measures: list[str] = field(default_factory=list)  # 「多高」 without a measure word: the units of its class
     places: list[str] = field(default_factory=list)  # a when-question about the park's own event: its names
     events: list[str] = field(default_factory=list)  # that event (「成立」)
     whole: str = ""  # the question's content words run together: 「党员」 in 「兰州新区有多少党员」
@@ -112,6 +113,9 @@ class Counted:
                     return True
             elif self.unit and self.kind:  # 「多少家」 wants 家; 「多少个」「多少吨」 (no class) any number
                 if after.startswith(self.unit) or match.group().endswith(self.unit):
+                    return True
+            elif self.measures:  # 「多高」 wants a length: 「8米」, not 「200多家」
+                if any(clause[match.end():].lstrip("多余近约").startswith(u) for u in self.measures):
                     return True
             else:
                 return True
@@ -172,9 +176,12 @@ class Counted:
         return any(w in text or (self.parts.get(w) and all(p in text for p in self.parts[w])) for w in self.words)
 
 
-def counted_thing(query: Query, weights: dict[str, float], tokenize: Tokenizer) -> Counted:
-    """What a how-many question counts: its measure word's class and the words after the cue."""
+def counted_thing(query: Query, weights: dict[str, float], tokenize: Tokenizer,
+                  units: dict[str, str] | None = None) -> Counted:
+    """What a how-many question counts: its measure word's class and the words after the cue.
+    `units`: every measure word and its class (units.txt), for a measure question with none (「多高」)."""
     intent = query.intent
+    measures = [u for u, kind in (units or {}).items() if kind == intent.figure] if not intent.unit else []
     after = intent.after
     words = [c.word for c in query.content]
     events = [w for w in words if w in query.events]
@@ -186,10 +193,10 @@ def counted_thing(query: Query, weights: dict[str, float], tokenize: Tokenizer) 
                     for c in query.content]
         return Counted(intent.figure, [t for t in weights if len(t) >= 2], intent.time, unit=intent.unit,
                        weights=weights, alternatives=[c for c in concepts if c], places=places, events=events,
-                       whole="".join(words))
+                       whole="".join(words), measures=measures)
     parts = {w: [t for t in tokenize(w) if len(t) >= 2 and t != w] for w in thing}
     return Counted(intent.figure, thing, intent.time, parts, unit=intent.unit, places=places, events=events,
-                   whole="".join(words), asked=weights)
+                   whole="".join(words), asked=weights, measures=measures)
 
 
 def answering_figures(counted: Counted, facts: list[Fact], paragraph: str = "") -> list[tuple[int, Fact]]:

@@ -75,3 +75,9 @@ def test_when_the_thing_is_named_after_the_cue_the_clause_holding_the_rest_of_th
                    kind="count")
     asked = Counted("count", ["牦牛"], unit="头", asked={"诊治": 4.0, "牦牛": 2.0})  # 「诊治了多少头牦牛」
     assert [f for _, f in answering_figures(asked, [covered, treated], sentence)][0] is treated
+
+
+def test_how_high_is_answered_by_a_length_not_by_a_count():
+    asked = Counted("length", [], weights={"货架": 4.0}, measures=["米", "公里"])  # 「货架有多高」
+    assert asked.figure_in("一排排8米多高的货架")
+    assert not asked.figure_in("聚集了200多家企业")
