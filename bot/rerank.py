@@ -28,6 +28,7 @@ _DATE = re.compile(r"\d{4}年|\d{1,2}月")
 _FIGURE = re.compile(r"\d+(?:\.\d+)?[%万亿]?"
                      r"|[一二两三四五六七八九十百千万半]+(?:余|多)?(?=[个家名项条户人次年月天头倍])")
 _STRICT = {"people", "percent"}  # classes whose figures the statistics always read: no fallback
+_PERIOD = re.compile(r"(今年|去年|前年|明年)|(\d{4})年")
 _ORDINAL = re.compile(r"第[一二三四五六七八九十百\d]+|榜首|首位|[一二三四五六七八九十\d]+连升")
 
 
@@ -84,6 +85,7 @@ class Counted:
     alternatives: list[list[list[str]]] = field(default_factory=list)  # …each with its alternatives' tokens
     asked: dict[str, float] = field(default_factory=dict)  # the thing named after the cue: all the question's words
     measures: list[str] = field(default_factory=list)  # 「多高」 without a measure word: the units of its class
+    periods: frozenset[str] = frozenset()  # the years the question names: a figure of another year does not answer
     places: list[str] = field(default_factory=list)  # a when-question about the park's own event: its names
     events: list[str] = field(default_factory=list)  # that event (「成立」)
     whole: str = ""  # the question's content words run together: 「党员」 in 「兰州新区有多少党员」
@@ -193,10 +195,10 @@ def counted_thing(query: Query, weights: dict[str, float], tokenize: Tokenizer,
                     for c in query.content]
         return Counted(intent.figure, [t for t in weights if len(t) >= 2], intent.time, unit=intent.unit,
                        weights=weights, alternatives=[c for c in concepts if c], places=places, events=events,
-                       whole="".join(words), measures=measures)
+                       whole="".join(words), measures=measures, periods=periods(query.normal))
     parts = {w: [t for t in tokenize(w) if len(t) >= 2 and t != w] for w in thing}
     return Counted(intent.figure, thing, intent.time, parts, unit=intent.unit, places=places, events=events,
-                   whole="".join(words), asked=weights, measures=measures)
+                   whole="".join(words), asked=weights, measures=measures, periods=periods(query.normal))
 
 
 def answering_figures(counted: Counted, facts: list[Fact], paragraph: str = "") -> list[tuple[int, Fact]]:
@@ -208,7 +210,7 @@ def answering_figures(counted: Counted, facts: list[Fact], paragraph: str = "") 
     clause holds more of the question (「58名流动党员」 before 「150名党员干部」 for 流动党员).
     """
     named = [(counted.names(f, paragraph[:max(paragraph.find(f.sentence), 0)]), f) for f in facts
-             if not counted.kind or f.kind == counted.kind]
+             if (not counted.kind or f.kind == counted.kind) and not _other_period(counted.periods, f.period)]
     tiers = [(n + (bool(counted.unit) and f.unit == counted.unit) + 2 * counted.is_subject(f.subject), f)
              for n, f in named if n]
     return sorted(tiers, key=lambda t: (-t[0], -counted.share_in(_clause(t[1]))))
@@ -234,11 +236,26 @@ def counted_first(results: list[Scored], counted: Counted, docs: Sequence[Passag
             return extracted
         # A figure the statistics do not read (「融资额度超20亿」「缩短了半年」), in a clause naming the thing.
         return int(any(counted.figure_in(c) and (counted.held_by(s) if counted.weights else counted.named_in(c))
-                       for s in split_sentences(doc.para.text) for c in _CLAUSE.split(s)))
+                       for s in split_sentences(doc.para.text) if not _other_period(counted.periods, s)
+                       for c in _CLAUSE.split(s)))
 
     tiers = {r.doc: reports(r) for r in results}
     found = sorted((r for r in results if tiers[r.doc]), key=lambda r: -tiers[r.doc])
     return found + [r for r in results if not tiers[r.doc]] if found else []
+
+
+def periods(text: str) -> frozenset[str]:
+    """The years a text names, as written (「2024」) or relative (「今年」「去年」)."""
+    return frozenset(m.group(1) or m.group(2) for m in _PERIOD.finditer(text))
+
+
+def _other_period(asked: frozenset[str], period: str) -> bool:
+    """A figure of another year than the one asked: 「今年」 asked, 「去年」 reported (or 2023 and 2024).
+    A relative year against a written one is not compared: the article's date would be needed."""
+    given = periods(period)
+    relative = {p for p in asked if not p.isdigit()}, {p for p in given if not p.isdigit()}
+    written = {p for p in asked if p.isdigit()}, {p for p in given if p.isdigit()}
+    return any(a and g and not a & g for a, g in (relative, written))
 
 
 def _clause(fact: Fact) -> str:

@@ -81,3 +81,12 @@ def test_how_high_is_answered_by_a_length_not_by_a_count():
     asked = Counted("length", [], weights={"货架": 4.0}, measures=["米", "公里"])  # 「货架有多高」
     assert asked.figure_in("一排排8米多高的货架")
     assert not asked.figure_in("聚集了200多家企业")
+
+
+def test_years_are_compared_only_when_both_are_relative_or_both_written():
+    from bot.rerank import _other_period, periods
+
+    assert _other_period(periods("莱安能源今年营收多少"), "去年")
+    assert _other_period(periods("2023年引进多少项目"), "2024年")
+    assert not _other_period(periods("今年引进多少项目"), "2024年")
+    assert not _other_period(periods("今年引进多少项目"), "今年以来")

@@ -370,3 +370,8 @@ def test_a_company_named_in_pieces_by_the_cut_is_answered_from_its_own_article(e
 def test_a_term_defined_by_the_quote_before_it_is_found_for_a_what_is_question(engine):
     answer = engine.ask("夏河县畜牧产业园区的产业聚群发展模式是什么意思")
     assert answer.found and "合作社+家庭牧场" in answer.hits[0].text
+
+
+def test_a_figure_of_another_year_than_the_one_asked_is_no_answer(engine):
+    assert engine.ask("莱安能源今年的营业收入是多少").reason == "not_found"
+    assert engine.ask("莱安能源去年的营业收入是多少").found
