@@ -209,11 +209,14 @@ def answering_figures(counted: Counted, facts: list[Fact], paragraph: str = "") 
     (「党员1732名」 before 「发展党员54名」); of two figures alike in all that, the one whose own
     clause holds more of the question (「58名流动党员」 before 「150名党员干部」 for 流动党员).
     """
+    return sorted(_tiers(counted, facts, paragraph), key=lambda t: (-t[0], -counted.share_in(_clause(t[1]))))
+
+
+def _tiers(counted: Counted, facts: list[Fact], paragraph: str) -> list[tuple[int, Fact]]:
     named = [(counted.names(f, paragraph[:max(paragraph.find(f.sentence), 0)]), f) for f in facts
              if (not counted.kind or f.kind == counted.kind) and not _other_period(counted.periods, f.period)]
-    tiers = [(n + (bool(counted.unit) and f.unit == counted.unit) + 2 * counted.is_subject(f.subject), f)
-             for n, f in named if n]
-    return sorted(tiers, key=lambda t: (-t[0], -counted.share_in(_clause(t[1]))))
+    return [(n + (bool(counted.unit) and f.unit == counted.unit) + 2 * counted.is_subject(f.subject), f)
+            for n, f in named if n]
 
 
 def counted_first(results: list[Scored], counted: Counted, docs: Sequence[Passage],
@@ -231,7 +234,7 @@ def counted_first(results: list[Scored], counted: Counted, docs: Sequence[Passag
         if counted.when:  # a date in a sentence that holds what happened then, to whom
             return int(any(_DATE.search(s) and counted.all_in(s) and counted.about(s)
                            for s in split_sentences(doc.para.text)))
-        extracted = max((tier for tier, _ in answering_figures(counted, facts_at(doc), doc.para.text)), default=0)
+        extracted = max((tier for tier, _ in _tiers(counted, facts_at(doc), doc.para.text)), default=0)
         if extracted or counted.kind in _STRICT:
             return extracted
         # A figure the statistics do not read (「融资额度超20亿」「缩短了半年」), in a clause naming the thing.
@@ -252,6 +255,8 @@ def periods(text: str) -> frozenset[str]:
 def _other_period(asked: frozenset[str], period: str) -> bool:
     """A figure of another year than the one asked: 「今年」 asked, 「去年」 reported (or 2023 and 2024).
     A relative year against a written one is not compared: the article's date would be needed."""
+    if not asked:
+        return False
     given = periods(period)
     relative = {p for p in asked if not p.isdigit()}, {p for p in given if not p.isdigit()}
     written = {p for p in asked if p.isdigit()}, {p for p in given if p.isdigit()}
