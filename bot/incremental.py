@@ -15,11 +15,11 @@ what a full build makes (tests/test_incremental.py).
 That holds only if corpus/ is what a full build of the current seeds, word lists, registry
 and code made. Every build records that in a stamp beside the index (corpus/index/build.json,
 a cache like the index): the seeds with a hash of each, a hash of the hand-kept corpus files,
-of the build's code, the cutter's version, a hash of each file it wrote, its count of figures
-and its notes (the repeats it dropped, the seeds with no article: a build that reads only the
-new seeds cannot see those again). `add` extends only when all of it still holds; otherwise — no stamp, a seed
-or a word list edited, the code changed, a new park — it builds in full and says why.
-`remove` always builds in full.
+of the build's code and the versions of the libraries it reads text with, the cutter's version,
+a hash of each file it wrote, its count of figures and its notes (the repeats it dropped, the
+seeds with no article: a build that reads only the new seeds cannot see those again). `add`
+extends only when all of it still holds; otherwise — no stamp, a seed or a word list edited,
+the code changed, a new park — it builds in full and says why. `remove` always builds in full.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 from collections import Counter, defaultdict
 from dataclasses import replace
 from pathlib import Path
@@ -49,6 +50,8 @@ from bot.progress import Steps, silent
 STAMP_DIR, STAMP_FILE = "index", "build.json"  # corpus/index/ (bot/engine.py INDEX_DIR): a cache, not committed
 STAMP_FORMAT = 2
 _CODE = Path(__file__).resolve().parent  # bot/: the build's modules
+_LIBRARIES = ("jieba", "rjieba", "opencc-python-reimplemented", "rapidfuzz")  # cutting, 繁→简, name matching
+_STAMP_KEYS = {"format", "code", "inputs", "cutter", "seeds", "outputs", "notes", "facts"}
 
 
 def _hash(data: bytes) -> str:
@@ -63,10 +66,19 @@ def _outputs() -> tuple[str, ...]:
 
 
 def code_version() -> str:
-    """The build's code: another version may parse, place or count differently, so its corpus is not extended."""
+    """The build's code and the libraries it reads text with: another version may parse, place or count
+    differently, so a corpus it built is not extended."""
+    from importlib.metadata import PackageNotFoundError, version
+
     digest = hashlib.blake2b(digest_size=16)
     for path in sorted(_CODE.glob("*.py")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for package in _LIBRARIES:
+        try:
+            digest.update(f"{package} {version(package)}\0".encode())
+        except PackageNotFoundError:
+            digest.update(f"{package} -\0".encode())
+    digest.update(sys.version.encode())
     return digest.hexdigest()
 
 
@@ -100,7 +112,11 @@ def read_stamp(corpus_dir: Path) -> dict | None:
         stamp = json.loads((corpus_dir / STAMP_DIR / STAMP_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return stamp if isinstance(stamp, dict) and stamp.get("format") == STAMP_FORMAT else None
+    if not isinstance(stamp, dict) or stamp.get("format") != STAMP_FORMAT or not stamp.keys() >= _STAMP_KEYS:
+        return None
+    notes = stamp["notes"]
+    ok = isinstance(notes, dict) and {"duplicates", "seedless"} <= notes.keys() and isinstance(stamp["facts"], int)
+    return stamp if ok else None
 
 
 def write_stamp(corpus_dir: Path, stamp: dict) -> None:

@@ -175,8 +175,12 @@ def drop_index(seeds: Path, corpus: Path) -> None:
     shutil.rmtree(corpus / "index")
 
 
+def garble_stamp(seeds: Path, corpus: Path) -> None:
+    (corpus / "index" / "build.json").write_text('{"format": 2, "code": "x"}', encoding="utf-8")
+
+
 @pytest.mark.parametrize("edit, how", [(edit_registry, "changed"), (edit_seed, "changed"), (edit_corpus, "changed"),
-                                       (drop_index, "unrecorded")])
+                                       (drop_index, "unrecorded"), (garble_stamp, "unrecorded")])
 def test_a_corpus_not_built_from_what_is_there_now_is_built_in_full(templates, tmp_path, edit, how):
     seeds, corpus = project(templates, tmp_path)
     edit(seeds, corpus)
