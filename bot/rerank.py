@@ -136,6 +136,7 @@ class Counted:
         「花会」 (a typo) by 「花卉」, 「营收」 by 「营业收入」, weighing as the word asked."""
         if not self.weights:  # the thing is named after the cue: the whole question, word by word
             return sum(w for t, w in self.asked.items() if t in sentence) / (sum(self.asked.values()) or 1.0)
+
         def share(tokens: list[str]) -> float:
             return sum(self.weights.get(t, 0.0) for t in tokens if t in sentence) / (
                 sum(self.weights.get(t, 0.0) for t in tokens) or 1.0)
@@ -237,7 +238,8 @@ def counted_first(results: list[Scored], counted: Counted, docs: Sequence[Passag
         extracted = max((tier for tier, _ in _tiers(counted, facts_at(doc), doc.para.text)), default=0)
         if extracted or counted.kind in _STRICT:
             return extracted
-        # A figure the statistics do not read (「融资额度超20亿」「缩短了半年」), in a clause naming the thing.
+        # A figure the statistics do not read (「融资额度超20亿」「7天全天候值守」), in a sentence that holds the
+        # question (or a clause naming the thing asked after the cue), of the year asked if it names one.
         return int(any(counted.figure_in(c) and (counted.held_by(s) if counted.weights else counted.named_in(c))
                        for s in split_sentences(doc.para.text) if not _other_period(counted.periods, s)
                        for c in _CLAUSE.split(s)))
