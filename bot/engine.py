@@ -43,6 +43,7 @@ from bot.tokens import Tokenizer
 
 INDEX_DIR = "index"  # under the corpus directory: a cache, not committed (see .gitignore)
 _NUMERAL = re.compile(r"[零一二两三四五六七八九十百千万亿]")
+_HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 
 
 @dataclass(frozen=True)
@@ -333,19 +334,28 @@ class Engine:
 
     def in_text(self, text: str) -> bool:
         """Whether a paragraph holds `text` as written: a place name the articles spell is no typo."""
-        return len(text) >= 2 and bool(self._holding(text))
+        return len(text) >= 2 and any(text in self.docs[d].para.text for d in self._candidates(text))
 
     def _holding(self, name: str) -> list[int]:
-        """Paragraphs whose text holds `name`, found through its rarest character pair, not by a scan.
+        """Paragraphs whose text holds `name`."""
+        return [d for d in self._candidates(name) if name in self.docs[d].para.text]
 
-        A name with a Chinese numeral (which the index reads as a digit) or without a pair is
-        searched for in every paragraph.
+    def _candidates(self, name: str) -> Sequence[int]:
+        """The paragraphs holding every character pair of `name` (postings intersected, rarest first), not a scan.
+
+        A name with a Chinese numeral (which the index reads as a digit) or without a pair may be
+        in any paragraph.
         """
         pairs = bigrams(name)
-        candidates: Sequence[int] = range(len(self.docs))
-        if pairs and "".join(p[0] for p in pairs) + pairs[-1][-1] == name and not _NUMERAL.search(name):
-            candidates = self.pairs.docs_with(min(pairs, key=lambda p: len(self.pairs.docs_with(p)))).tolist()
-        return [d for d in candidates if name in self.docs[d].para.text]
+        if not pairs or "".join(p[0] for p in pairs) + pairs[-1][-1] != name or _NUMERAL.search(name):
+            return range(len(self.docs))
+        postings = sorted((self.pairs.docs_with(p) for p in set(pairs)), key=len)
+        found = postings[0]
+        for other in postings[1:]:
+            if not len(found):
+                break
+            found = np.intersect1d(found, other, assume_unique=True)
+        return found.tolist()
 
     def _rank(self, query: Query, scope: np.ndarray | None, k: int) -> list[Scored]:
         """BM25 on words plus a share of BM25 on character pairs, then the corrections of bot/rerank.py.
@@ -376,11 +386,12 @@ class Engine:
                     and not self.tokenize.is_word(word) and self.in_text(word))
 
         concepts = query.content
+        unknown = [_HAN.match(c.word) is not None and not self.tokenize.is_word(c.word) for c in concepts]
         names: list[list[str]] = []
         for i, concept in enumerate(concepts):  # a name jieba does not know is cut in pieces: 「百源」「基因」
             joined = ["".join(c.word for c in concepts[i:j]) for j in range(min(i + 3, len(concepts)), i, -1)
-                      if all(len(c.word) >= 2 for c in concepts[i:j])
-                      and any(not self.tokenize.is_word(c.word) for c in concepts[i:j])]  # 「百源」 is no word
+                      if all(len(c.word) >= 2 and _HAN.match(c.word) for c in concepts[i:j])
+                      and any(unknown[i:j])]  # 「百源」 is no word; a number is no name
             name = next((w for w in joined if is_name(w)), None)
             if name and not any(name in n[0] for n in names):
                 names.append([name, *(concept.synonyms if name == concept.word else [])])
