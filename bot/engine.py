@@ -269,9 +269,8 @@ class Engine:
     def _context(self, answer: Answer, offset: int, shown: int) -> Context:
         """What the answer was about: the parks the question named (or, if none, the park that answered)."""
         query = self._analyse(answer.query)
-        written = self.registry.places_in(query.normal)[2] if self.options.park_filter else []
         parks = [p.name for p in query.parks] + query.unknown or ([answer.park] if answer.found and answer.park else [])
-        return context_of(query, parks, [*written, *query.unknown], offset, shown)
+        return context_of(query, parks, [*query.written, *query.unknown], offset, shown)
 
     def _alone(self, question: str, top_k: int = 3) -> Answer:
         """Analyse, limit to the parks named, rank, check the answer is there, cut excerpts."""

@@ -99,6 +99,7 @@ class Query:
     intent: Intent
     greeting: bool = False  # only 「你好」「谢谢」: nothing to look up
     events: frozenset[str] = frozenset()  # the event words a when-question may ask about (「成立」)
+    written: list[str] = field(default_factory=list)  # the names as written that stand for its parks (「泸洲高新区」)
 
     @property
     def park(self) -> str | None:
@@ -135,7 +136,8 @@ def analyse(question: str, lexicon: Lexicon, registry: Registry, seen: Callable[
     # 「多少人」: 人 is the measure word of the figure asked, not something the paragraph must say.
     content = [c for c in concepts if c.word not in park_words and c.word != intent.unit]
     events = frozenset(lexicon.cues.words.get("events", []))
-    return Query(text, normal, named, unknown, concepts, content, intent, lexicon.cues.only_greeting(as_typed), events)
+    return Query(text, normal, named, unknown, concepts, content, intent, lexicon.cues.only_greeting(as_typed), events,
+                 written)
 
 
 def _pinyin_places(text: str, registry: Registry) -> str:
