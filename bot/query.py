@@ -152,12 +152,12 @@ def _concepts(normal: str, lexicon: Lexicon, seen: Callable[[str], bool], spelle
     tokenize = lexicon.tokenizer
     concepts = []
     for word in dict.fromkeys(tokenize.words(normal)):
-        if not seen(word) and _CJK_WORD.match(word) and not (speller and speller.correct(word)):
+        if not seen(word) and _CJK_WORD.match(word):
             # 「发了」「搞的」: a word the cut joined to a particle is the word without it (but 「花会」 is a typo
             # of 「花卉」, not 「花」 and a particle).
             stem = "".join(ch for ch in word if ch not in tokenize.stopwords)
-            known = stem and (seen(stem) or tokenize.frequency(stem) > 0)
-            word = stem if known and stem != word else word
+            known = stem and stem != word and (seen(stem) or tokenize.frequency(stem) > 0)
+            word = stem if known and not (speller and speller.correct(word)) else word
         concept = Concept(word, [tokenize(word) or [word]])
         for short, full in lexicon.synonyms.items():
             if short in normal and (word in short or short in word):

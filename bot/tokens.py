@@ -87,15 +87,19 @@ class PyJieba:
 
 @lru_cache(maxsize=1)
 def general_counts() -> tuple[dict[str, int], int]:
-    """jieba's own dictionary counts (its dict.txt), read once when first needed (about 0.3 s)."""
-    import jieba
+    """jieba's own dictionary counts (its dict.txt), read once when first needed (about 0.15 s).
 
+    The file is found without importing jieba (0.07 s more, for a path)."""
+    spec = importlib.util.find_spec("jieba")
+    folder = Path(spec.submodule_search_locations[0]) if spec and spec.submodule_search_locations else None
+    if folder is None:  # another layout: the import still knows
+        import jieba
+
+        folder = Path(jieba.__file__).parent
     counts: dict[str, int] = {}
-    path = Path(jieba.__file__).parent / "dict.txt"
-    with path.open(encoding="utf-8") as lines:
-        for line in lines:
-            word, freq, *_ = line.split(" ")
-            counts[word] = int(freq)
+    for line in (folder / "dict.txt").read_text(encoding="utf-8").splitlines():
+        word, freq, _ = line.split(" ", 2)
+        counts[word] = int(freq)
     return counts, sum(counts.values()) or 1
 
 
