@@ -35,7 +35,7 @@ from bot.index import (
 from bot.ingest import ARTICLES_FILE, Article, Build, Paragraph, Passage, load_articles
 from bot.lexicon import Lexicon
 from bot.parks import Park, Registry, Resolution
-from bot.query import Query, analyse
+from bot.query import Query, analyse, names_in
 from bot.rerank import Counted, answering_figures, counted_first, counted_thing, reweigh
 from bot.spelling import Speller
 from bot.stats import Fact, Overview, overview
@@ -43,7 +43,6 @@ from bot.tokens import Tokenizer
 
 INDEX_DIR = "index"  # under the corpus directory: a cache, not committed (see .gitignore)
 _NUMERAL = re.compile(r"[零一二两三四五六七八九十百千万亿]")
-_HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 
 
 @dataclass(frozen=True)
@@ -284,7 +283,8 @@ class Engine:
             results = counted_first(results, counted, self.docs, self._facts_of)
         if titles := self._titles_asked(query):  # 「党工委书记叫啥」: only a paragraph naming a 书记 can say who
             results = [r for r in results if any(t in self.docs[r.doc].para.text for t in titles)]
-        if names := self._names_asked(query):  # 「百源基因去年营收多少钱」: not another company's article
+        # 「百源基因去年营收多少钱」: not another company's article.
+        if names := names_in(query, self.tokenize.is_word, self.in_text):
             results = [r for r in results
                        if all(any(self._names(self.docs[r.doc].article, n) for n in alts) for alts in names)]
         coverage = {r.doc: self.coverage.of(query.content, r.doc) for r in results[:top_k]}
@@ -373,28 +373,6 @@ class Engine:
         if not (query.intent.number and self.options.number_check):
             return None
         return counted_thing(query, self._weights(query), self.tokenize, self.lexicon.vocabulary.units)
-
-    def _names_asked(self, query: Query) -> list[list[str]]:
-        """The question's words that only the articles use — names of companies, programmes, people (「百源基因」,
-        unknown to general Chinese but in the articles' text) — each with the other words that may stand for it.
-        The article answering must name each of them; a park's name is the scope's business."""
-        park_names = {n for p in query.parks for n in p.names()}
-
-        def is_name(word: str) -> bool:
-            return (len(word) >= 3 and word not in park_names and word in query.normal
-                    and not self.tokenize.is_word(word) and self.in_text(word))
-
-        concepts = query.content
-        unknown = [_HAN.match(c.word) is not None and not self.tokenize.is_word(c.word) for c in concepts]
-        names: list[list[str]] = []
-        for i, concept in enumerate(concepts):  # a name jieba does not know is cut in pieces: 「百源」「基因」
-            joined = ["".join(c.word for c in concepts[i:j]) for j in range(min(i + 3, len(concepts)), i, -1)
-                      if all(len(c.word) >= 2 and _HAN.match(c.word) for c in concepts[i:j])
-                      and any(unknown[i:j])]  # 「百源」 is no word; a number is no name
-            name = next((w for w in joined if is_name(w)), None)
-            if name and not any(name in n[0] for n in names):
-                names.append([name, *(concept.synonyms if name == concept.word else [])])
-        return names
 
     @staticmethod
     def _names(article: Article, name: str) -> bool:

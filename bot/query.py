@@ -174,3 +174,26 @@ def _concepts(normal: str, lexicon: Lexicon, seen: Callable[[str], bool], spelle
             concept.backoff = tokenize.words(" ".join(word))
         concepts.append(concept)
     return concepts
+
+
+def names_in(query: Query, is_word: Callable[[str], bool], spelled: Callable[[str], bool]) -> list[list[str]]:
+    """The question's words that only the articles use — names of companies, programmes, people (「百源基因」,
+    unknown to general Chinese but `spelled` in the articles' text) — each with the other words that may stand
+    for it. The article answering must name each of them; a park's name is the scope's business."""
+    park_names = {n for p in query.parks for n in p.names()}
+
+    def is_name(word: str) -> bool:
+        return (len(word) >= 3 and word not in park_names and word in query.normal
+                and not is_word(word) and spelled(word))
+
+    concepts = query.content
+    unknown = [_CJK_WORD.match(c.word) is not None and not is_word(c.word) for c in concepts]
+    names: list[list[str]] = []
+    for i, concept in enumerate(concepts):  # a name jieba does not know is cut in pieces: 「百源」「基因」
+        joined = ["".join(c.word for c in concepts[i:j]) for j in range(min(i + 3, len(concepts)), i, -1)
+                  if all(len(c.word) >= 2 and _CJK_WORD.match(c.word) for c in concepts[i:j])
+                  and any(unknown[i:j])]  # 「百源」 is no word; a number is no name
+        name = next((w for w in joined if is_name(w)), None)
+        if name and not any(name in n[0] for n in names):
+            names.append([name, *(concept.synonyms if name == concept.word else [])])
+    return names

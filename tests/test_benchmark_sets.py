@@ -56,12 +56,17 @@ def test_rows_have_unique_ids_and_questions_and_negatives_have_no_park(path: Pat
 SET_PARKS = 11  # the parks with an article when the set was written; an article added since need not be in it
 
 
-def test_chat_set_covers_every_park_and_has_enough_negatives() -> None:
-    data = rows(ROOT / "benchmarks" / "chat_qa.jsonl")
+def assert_covers_the_parks(data: list[dict]) -> None:
+    """Every park a set asks about has articles, and the set asks about every park it was written for."""
     parks = json.loads((CORPUS / "parks.json").read_text(encoding="utf-8"))
     with_articles = {p["name"] for p in parks if p["articles"]}
     asked = {r["park"] for r in data if r["park"]}
     assert asked <= with_articles and len(asked) >= SET_PARKS
+
+
+def test_chat_set_covers_every_park_and_has_enough_negatives() -> None:
+    data = rows(ROOT / "benchmarks" / "chat_qa.jsonl")
+    assert_covers_the_parks(data)
     assert sum(1 for r in data if r["evidence"]) >= 100
     assert sum(1 for r in data if not r["evidence"]) >= 25
 
@@ -69,10 +74,7 @@ def test_chat_set_covers_every_park_and_has_enough_negatives() -> None:
 def test_fresh_set_covers_every_park_and_every_style_it_was_written_for() -> None:
     """The held-out set measures generalisation only if it spreads over the parks and the ways people ask."""
     data = rows(ROOT / "benchmarks" / "fresh_qa.jsonl")
-    parks = json.loads((CORPUS / "parks.json").read_text(encoding="utf-8"))
-    with_articles = {p["name"] for p in parks if p["articles"]}
-    asked = {r["park"] for r in data if r["park"]}
-    assert asked <= with_articles and len(asked) >= SET_PARKS
+    assert_covers_the_parks(data)
     kinds = {r["kind"] for r in data if r["evidence"]}
     styles = {"fact", "list", "definition", "who", "paraphrase", "colloquial", "traditional", "typo", "crosspark"}
     assert styles <= kinds
