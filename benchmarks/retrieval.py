@@ -1,6 +1,6 @@
 """Retrieval quality on the evaluation sets, for the shipped settings and each choice turned off.
 
-    python benchmarks/retrieval.py              # dev set (../shared/eval/dev_qa.jsonl), own, chat and fresh sets
+    python benchmarks/retrieval.py              # dev set (../shared/eval), own, chat, fresh and street sets
     python benchmarks/retrieval.py --qa FILE    # another set in the same format
     python benchmarks/retrieval.py --curve-only # only the gate curve and the shipped engine by kind
 
@@ -80,7 +80,8 @@ def load_scorer(eval_dir: Path = EVAL):
 
 def default_sets(eval_dir: Path = EVAL) -> list[Path]:
     """The dev set lives outside the repository (../shared/eval); a plain clone scores its own sets only."""
-    own = [ROOT / "benchmarks" / name for name in ("own_qa.jsonl", "chat_qa.jsonl", "fresh_qa.jsonl")]
+    names = ("own_qa.jsonl", "chat_qa.jsonl", "fresh_qa.jsonl", "street_qa.jsonl")
+    own = [ROOT / "benchmarks" / name for name in names]
     if (eval_dir / "dev_qa.jsonl").exists():
         return [eval_dir / "dev_qa.jsonl", *own]
     print(f"dev set skipped: {eval_dir} is not part of this repository (it sits beside the project's clone)")
@@ -146,7 +147,7 @@ def print_kinds(score, rows: list[dict], answers: list[dict]) -> None:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--qa", action="append", help="question set(s); default: dev set, own, chat and fresh sets")
+    ap.add_argument("--qa", action="append", help="question set(s); default: dev set, own, chat, fresh and street sets")
     ap.add_argument("--curve-only", action="store_true", help="skip the variants table")
     args = ap.parse_args()
     sets = [Path(p) for p in args.qa] if args.qa else default_sets()

@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import CORPUS, ROOT
 
-SETS = [ROOT / "benchmarks" / name for name in ("own_qa.jsonl", "chat_qa.jsonl", "fresh_qa.jsonl")]
+SETS = [ROOT / "benchmarks" / name for name in ("own_qa.jsonl", "chat_qa.jsonl", "fresh_qa.jsonl", "street_qa.jsonl")]
 
 
 def norm(s: str) -> str:
@@ -80,3 +80,14 @@ def test_fresh_set_covers_every_park_and_every_style_it_was_written_for() -> Non
     assert styles <= kinds
     assert sum(1 for r in data if r["evidence"]) >= 60
     assert sum(1 for r in data if not r["evidence"]) >= 15
+
+
+def test_street_set_covers_every_park_and_the_ways_people_type_it_was_written_for() -> None:
+    """The second held-out set: chat wordings, typos, traditional characters, parks without their suffix,
+    English words mixed in and paraphrases, over every park, with near-miss negatives."""
+    data = rows(ROOT / "benchmarks" / "street_qa.jsonl")
+    assert_covers_the_parks(data)
+    kinds = {r["kind"] for r in data if r["evidence"]}
+    assert {"colloquial", "paraphrase", "typo", "traditional", "nosuffix", "mixed", "crosspark"} <= kinds
+    assert sum(1 for r in data if r["evidence"]) >= 40
+    assert sum(1 for r in data if not r["evidence"]) >= 10

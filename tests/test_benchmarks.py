@@ -40,9 +40,10 @@ def test_own_scorer_agrees_with_the_shared_one():
     assert score(ROWS, ANSWERS) == shared.score(ROWS, ANSWERS)
 
 
-def test_retrieval_without_the_shared_set_scores_the_own_chat_and_fresh_sets_and_says_why(tmp_path, capsys):
+def test_retrieval_without_the_shared_set_scores_the_own_chat_fresh_and_street_sets_and_says_why(tmp_path, capsys):
     assert retrieval.load_scorer(tmp_path) is score
-    own = [ROOT / "benchmarks" / name for name in ("own_qa.jsonl", "chat_qa.jsonl", "fresh_qa.jsonl")]
+    names = ("own_qa.jsonl", "chat_qa.jsonl", "fresh_qa.jsonl", "street_qa.jsonl")
+    own = [ROOT / "benchmarks" / name for name in names]
     assert retrieval.default_sets(tmp_path) == own
     said = capsys.readouterr().out.strip().splitlines()
     assert len(said) == 1 and "not part of this repository" in said[0]

@@ -13,7 +13,8 @@ from bot.index import MAX_QUERY_TERMS, RankBM25Index, SparseIndex, bigrams, top
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTION_SETS = [ROOT / "benchmarks" / "own_qa.jsonl", ROOT.parent / "shared" / "eval" / "dev_qa.jsonl",
-                 ROOT / "benchmarks" / "chat_qa.jsonl", ROOT / "benchmarks" / "fresh_qa.jsonl"]
+                 ROOT / "benchmarks" / "chat_qa.jsonl", ROOT / "benchmarks" / "fresh_qa.jsonl",
+                 ROOT / "benchmarks" / "street_qa.jsonl"]
 DOCS = [["党建", "引领", "产业", "党建"], ["产业", "链", "党委"], ["高新", "企业", "企业", "党建"], [], ["链"]]
 
 

@@ -14,7 +14,8 @@ from tests.conftest import CORPUS, corpus_lexicon
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTION_SETS = [ROOT / "benchmarks" / "own_qa.jsonl", ROOT.parent / "shared" / "eval" / "dev_qa.jsonl",
-                 ROOT / "benchmarks" / "chat_qa.jsonl", ROOT / "benchmarks" / "fresh_qa.jsonl"]
+                 ROOT / "benchmarks" / "chat_qa.jsonl", ROOT / "benchmarks" / "fresh_qa.jsonl",
+                 ROOT / "benchmarks" / "street_qa.jsonl"]
 # Where the two differ (README, Speed): Latin words joined by - _ . (jieba: high / - / tech; rjieba: high-tech).
 JOINED_LATIN = re.compile(r"[a-z0-9][-_.][a-z]|[a-z][-_][0-9]", re.I)
 
