@@ -5,6 +5,8 @@ Rust), about 19× faster than jieba's Python and 0.2 s to load its dictionary ag
 jieba's 0.5–2 s. It cuts every paragraph and every own/dev/chat question exactly as
 jieba does (tests/test_tokens_parity.py keeps jieba as the reference); they differ only
 on Latin words joined by 「-」「_」「.」 (jieba: high / - / tech; rjieba: high-tech).
+A fresh process does not load the dictionary at all: `LazyJieba` looks up the words
+of each text in a file (bot/dictionary.py) and cuts it exactly as the whole would.
 
 One `Tokenizer` serves the index, the questions, the park registry and the
 statistics, so every part cuts text the same way. Text is normalised by
@@ -18,13 +20,17 @@ import importlib.machinery
 import importlib.util
 import logging
 import re
+import sqlite3
+import threading
 from collections.abc import Iterable
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
+from bot.dictionary import Dictionary, dictionary, jieba_dict, read_counts
 from bot.text import arabic_numerals, fold_width
 
+log = logging.getLogger(__name__)
 _TOKEN_OK = re.compile(r"[\u4e00-\u9fff0-9a-z]")
 
 
@@ -62,6 +68,89 @@ class RJieba:
         return self.jieba.has_word(word)
 
 
+class LazyJieba:
+    """jieba-rs holding only the dictionary words found in the texts it has cut: the same cuts as `RJieba`
+    without loading the whole dictionary first (bot/dictionary.py says why that holds).
+
+    Every text's pieces are looked up before it is cut; a stand-in word, which no text can contain, carries
+    the rest of the dictionary's count so the sum stays that of the whole. After `budget` pieces looked up
+    (a few hundred questions, or the first paragraphs of a build) the whole dictionary is loaded after all,
+    once: from then on a cut costs no lookup.
+    """
+
+    FILLER = "\n\n"  # jieba never weighs a word across a line break: no text holds this word
+
+    def __init__(self, words: Iterable[tuple[str, int | None]], dictionary: Dictionary, budget: int = 100_000):
+        self.words = list(words)
+        self.dictionary = dictionary
+        self.budget = budget
+        self.version = f"rjieba {_version('rjieba')}"
+        self.jieba = _rjieba_class().empty()
+        self.full: RJieba | None = None
+        self.held: dict[str, int] = {}  # every word the cutter holds, at its count (a domain word's may differ)
+        self.looked_up: set[str] = set()
+        self.others = dictionary.total  # the count of the words not held: the stand-in's
+        self.lock = threading.Lock()  # the threads answering questions share the cutter
+        with self.lock:
+            for word, freq in self.words:  # in order, as RJieba adds them: a word's count may depend on earlier ones
+                self._hold(word)
+                count = self.jieba.add_word(word, freq, None)
+                self.held[word] = count
+
+    def _put(self, word: str, count: int) -> None:
+        self.jieba.add_word(word, count, None)
+        self.held[word] = count
+        self.others -= count
+
+    def _hold(self, text: str) -> None:
+        """Hold every dictionary word that occurs in `text`, keeping the dictionary's sum."""
+        longest = self.dictionary.longest
+        pieces = {run[i:j] for run in text.split() for i in range(len(run))
+                  for j in range(i + 1, min(len(run), i + longest) + 1)} - self.looked_up
+        if not pieces:
+            return
+        for word, count in self.dictionary.counts(pieces).items():
+            if word not in self.held:  # a domain word keeps the count it was given
+                self._put(word, count)
+        self.jieba.add_word(self.FILLER, self.others, None)
+        self.looked_up |= pieces
+
+    def _ready(self, text: str) -> RJieba | None:
+        """The whole dictionary once it is loaded; else `text`'s words are held (the lock is held by the caller)."""
+        if self.full is None:
+            try:
+                self._hold(text)
+                spent = len(self.looked_up) > self.budget
+            except sqlite3.Error as err:  # the file went bad under us: the whole dictionary, as before
+                log.warning("jieba dictionary file unreadable (%s); loading the whole dictionary", err)
+                spent = True
+            if spent:
+                self.full = RJieba(self.words)
+                self.looked_up, self.held = set(), {}
+        return self.full
+
+    def cut(self, text: str) -> list[str]:
+        if self.full is not None:
+            return self.full.cut(text)
+        with self.lock:
+            full = self._ready(text)
+            return full.cut(text) if full else self.jieba.cut(text)
+
+    def cut_for_search(self, text: str) -> list[str]:
+        if self.full is not None:
+            return self.full.cut_for_search(text)
+        with self.lock:
+            full = self._ready(text)
+            return full.cut_for_search(text) if full else self.jieba.cut_for_search(text)
+
+    def has_word(self, word: str) -> bool:
+        if self.full is not None:
+            return self.full.has_word(word)
+        with self.lock:
+            full = self._ready(word)
+            return full.has_word(word) if full else word in self.held
+
+
 class PyJieba:
     """jieba itself: the reference rjieba's cuts are checked against."""
 
@@ -87,24 +176,13 @@ class PyJieba:
 
 @lru_cache(maxsize=1)
 def general_counts() -> tuple[dict[str, int], int]:
-    """jieba's own dictionary counts (its dict.txt), read once when first needed (about 0.15 s).
-
-    The file is found without importing jieba (0.07 s more, for a path)."""
-    spec = importlib.util.find_spec("jieba")
-    folder = Path(spec.submodule_search_locations[0]) if spec and spec.submodule_search_locations else None
-    if folder is None:  # another layout: the import still knows
-        import jieba
-
-        folder = Path(jieba.__file__).parent
-    counts: dict[str, int] = {}
-    for line in (folder / "dict.txt").read_text(encoding="utf-8").splitlines():
-        word, freq, _ = line.split(" ", 2)
-        counts[word] = int(freq)
+    """jieba's own dictionary counts, read whole (0.15 s) only when its file in .cache/ cannot be had."""
+    counts = read_counts(jieba_dict())
     return counts, sum(counts.values()) or 1
 
 
 @cache
-def _rjieba_class() -> type:
+def _rjieba_class() -> Any:
     """rjieba's `Jieba`, loaded from its extension module without running the package's __init__.
 
     That __init__ builds a module-level default instance we never use, loading the
@@ -134,9 +212,11 @@ class Tokenizer:
     """jieba's cutting (by rjieba, or jieba itself with `reference`) with the domain dictionary and stop words."""
 
     def __init__(self, words: Iterable[tuple[str, int | None]] = (), stopwords: Iterable[str] = (),
-                 search_mode: bool = True, reference: bool = False):
+                 search_mode: bool = True, reference: bool = False, lazy: bool = True):
+        """`lazy`: look dictionary words up as texts need them (bot/dictionary.py) rather than load them all."""
         words = list(words)
-        self.cutter: Cutter = PyJieba(words) if reference else RJieba(words)
+        kept = None if reference or not lazy else dictionary()
+        self.cutter: Cutter = PyJieba(words) if reference else LazyJieba(words, kept) if kept else RJieba(words)
         self.stopwords = frozenset(stopwords)
         self.search_mode = search_mode
 
@@ -162,6 +242,9 @@ class Tokenizer:
 
     def frequency(self, word: str) -> float:
         """How common a word is in general Chinese: its share of jieba's dictionary counts (0 if unknown)."""
+        kept = dictionary()
+        if kept is not None:
+            return kept.counts([word]).get(word, 0) / kept.total
         counts, total = general_counts()
         return counts.get(word, 0) / total
 
