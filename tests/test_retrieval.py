@@ -73,6 +73,16 @@ def test_english_question_words_around_chinese_ones_are_read(engine):
     assert answer.found and "605" in answer.hits[0].excerpt
 
 
+def test_english_words_mixed_into_a_chinese_question_are_read_as_the_articles_words(engine):
+    assert engine.lexicon.standard("肃北县 Party Members 中心户有多少") == "肃北县 党员 中心户有多少"
+    answer = engine.ask("兰州高新区 biomedicine 企业有多少家")
+    assert answer.found and "210家" in answer.hits[0].excerpt
+
+
+def test_an_english_word_is_replaced_whole_never_inside_a_longer_word(engine):
+    assert engine.lexicon.standard("yakuza ranks") == "yakuza ranks"
+
+
 def test_a_greeting_gets_a_friendly_reply_with_examples_not_passages(engine):
     for greeting in ("你好", "您好！", "谢谢", "hello"):
         answer = engine.ask(greeting)
