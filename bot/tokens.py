@@ -89,9 +89,12 @@ class LazyJieba:
         self.full: RJieba | None = None
         self.held: dict[str, int] = {}  # every word the cutter holds, at its count (a domain word's may differ)
         self.looked_up: set[str] = set()
+        self.beginnings: set[str] = set()  # pieces looked up that longer words begin with
+        self.texts: set[str] = set()  # whose pieces are all looked up
         self.others = dictionary.total  # the count of the words not held: the stand-in's
         self.lock = threading.Lock()  # the threads answering questions share the cutter
         with self.lock:
+            self.jieba.add_word(self.FILLER, self.others, None)
             for word, freq in self.words:  # in order, as RJieba adds them: a word's count may depend on earlier ones
                 self._hold(word)
                 count = self.jieba.add_word(word, freq, None)
@@ -103,17 +106,27 @@ class LazyJieba:
         self.others -= count
 
     def _hold(self, text: str) -> None:
-        """Hold every dictionary word that occurs in `text`, keeping the dictionary's sum."""
-        longest = self.dictionary.longest
-        pieces = {run[i:j] for run in text.split() for i in range(len(run))
-                  for j in range(i + 1, min(len(run), i + longest) + 1)} - self.looked_up
-        if not pieces:
+        """Hold every dictionary word that occurs in `text`, keeping the dictionary's sum.
+
+        Pieces are looked up one length at a time, a longer one only where a word begins with the shorter."""
+        if text in self.texts:  # a question is cut several ways: its pieces are looked up once
             return
-        for word, count in self.dictionary.counts(pieces).items():
-            if word not in self.held:  # a domain word keeps the count it was given
-                self._put(word, count)
-        self.jieba.add_word(self.FILLER, self.others, None)
-        self.looked_up |= pieces
+        going = [(run, start) for run in text.split() for start in range(len(run))]
+        length, held = 1, len(self.held)
+        while going:
+            pieces = {run[start:start + length] for run, start in going} - self.looked_up
+            for piece, count, prefix in self.dictionary.entries(pieces):
+                if count is not None and piece not in self.held:  # a domain word keeps the count it was given
+                    self._put(piece, count)
+                if prefix:
+                    self.beginnings.add(piece)
+            self.looked_up |= pieces
+            going = [(run, start) for run, start in going
+                     if start + length < len(run) and run[start:start + length] in self.beginnings]
+            length += 1
+        if len(self.held) > held:
+            self.jieba.add_word(self.FILLER, self.others, None)
+        self.texts.add(text)
 
     def _ready(self, text: str) -> RJieba | None:
         """The whole dictionary once it is loaded; else `text`'s words are held (the lock is held by the caller)."""
@@ -126,7 +139,7 @@ class LazyJieba:
                 spent = True
             if spent:
                 self.full = RJieba(self.words)
-                self.looked_up, self.held = set(), {}
+                self.looked_up, self.held, self.texts, self.beginnings = set(), {}, set(), set()
         return self.full
 
     def cut(self, text: str) -> list[str]:
