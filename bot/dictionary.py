@@ -85,6 +85,7 @@ class Dictionary:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
         os.close(fd)
+        os.chmod(tmp, 0o644)  # readable by a bot run under another account, like the rest of the checkout
         try:
             with sqlite3.connect(tmp) as db:
                 db.execute("PRAGMA journal_mode = OFF")  # a temporary file, renamed only once whole
