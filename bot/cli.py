@@ -439,3 +439,6 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
             out.write("\n" + render.GOODBYE + "\n")
             return EXIT_OK
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `… --batch | head`: the reader has what it wanted; stop without a traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's own flush at exit fails too
+        return EXIT_OK

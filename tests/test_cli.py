@@ -156,6 +156,19 @@ def test_ask_batch_reads_a_file_of_questions(tmp_path):
     assert code == 0 and [json.loads(line)["found"] for line in out.splitlines()] == [True, False]
 
 
+def test_ask_batch_into_a_reader_that_stops_early_ends_without_a_traceback(tmp_path):
+    questions = tmp_path / "questions.txt"
+    questions.write_text("兰州高新区有多少家高新技术企业\n" * 2000, encoding="utf-8")  # more than a pipe holds
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "ask", "--batch", str(questions)], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    first = proc.stdout.readline()
+    proc.stdout.close()  # as `| head -1` does
+    assert proc.wait(timeout=60) == 0
+    assert json.loads(first)["found"] is True
+    assert b"Traceback" not in proc.stderr.read()
+
+
 def test_ask_batch_with_a_missing_file_is_a_usage_error(tmp_path, capsys):
     code, out = run(["ask", "--batch", str(tmp_path / "missing.txt")])
     assert code == 2 and out == "" and "missing.txt" in capsys.readouterr().err
