@@ -385,3 +385,11 @@ def test_a_term_defined_by_the_quote_before_it_is_found_for_a_what_is_question(e
 def test_a_figure_of_another_year_than_the_one_asked_is_no_answer(engine):
     assert engine.ask("莱安能源今年的营业收入是多少").reason == "not_found"
     assert engine.ask("莱安能源去年的营业收入是多少").found
+
+
+def test_everyday_words_find_what_the_articles_name_formally(engine):
+    """A user says 工厂 where the article says 生产基地, 贷款 where it says 授信 or 融资 (corpus/synonyms.txt)."""
+    asked = (("百源基因的新工厂预计一年产值多少", "3000万元"), ("昆山高新区帮多少家企业拿到了贷款", "87家"))
+    for question, figure in asked:
+        answer = engine.ask(question)
+        assert answer.found and figure in answer.hits[0].excerpt, question
