@@ -161,6 +161,8 @@ def _concepts(normal: str, lexicon: Lexicon, seen: Callable[[str], bool], spelle
         concept = Concept(word, [tokenize(word) or [word]])
         for short, full in lexicon.synonyms.items():
             if short in normal and (word in short or short in word):
+                # A part of a longer word stands for that part only: 「上市公司」 is 上市企业, not any 企业.
+                full = [word.replace(short, f) for f in full] if short in word and short != word else full
                 concept.alternatives += [tokenize(f) for f in full if tokenize(f)]
                 concept.synonyms += full
         if len(word) > 1 and _CJK_WORD.match(word) and not any(seen(t) for t in concept.alternatives[0]):

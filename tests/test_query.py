@@ -57,3 +57,11 @@ def test_an_unseen_word_that_sounds_like_an_article_word_is_a_typo_not_a_word_an
 
 def test_what_things_asks_for_a_list(engine: Engine):
     assert read(engine, "游牧课堂上都讲些什么").intent.listing
+
+
+def test_a_synonym_of_a_part_of_a_word_stands_for_that_part_only(engine: Engine):
+    """「公司 = 企业」 makes 上市公司 also 上市企业, never any 企业: a paragraph of companies that are not listed
+    does not answer how many are."""
+    concept = next(c for c in read(engine, "兰州新区有多少家上市公司").content if c.word == "上市公司")
+    assert "上市企业" in concept.synonyms and "企业" not in concept.synonyms
+    assert not engine.ask("兰州新区有多少家上市公司").found
