@@ -19,7 +19,7 @@ import numpy as np
 from bot import stats as stats_mod
 from bot.answer import Answer, Hit, Reason, cite, excerpt
 from bot.coverage import Coverage
-from bot.followup import Context, context_of, follow
+from bot.followup import Context, context_of, follow, within
 from bot.index import (
     INDEX_FORMAT,
     BM25Index,
@@ -35,7 +35,7 @@ from bot.index import (
 from bot.ingest import ARTICLES_FILE, Article, Build, Paragraph, Passage, load_articles
 from bot.lexicon import Lexicon
 from bot.parks import Park, Registry, Resolution
-from bot.query import Query, analyse, names_in
+from bot.query import Concept, Query, analyse, names_in
 from bot.rerank import Counted, answering_figures, counted_first, counted_thing, reweigh
 from bot.spelling import Speller
 from bot.stats import Fact, Overview, overview
@@ -228,14 +228,19 @@ class Engine:
         Every answer carries the context the next question is read against; one that continued the
         previous question says what it took from it (`assumed`). The question stays the user's.
         """
-        turn = follow(self._analyse(question), context, self.lexicon.followup, self.tokenize.cut,
-                      self.registry) if context else None
+        query = self._analyse(question)
+        turn = follow(query, context, self.lexicon.followup, self.tokenize.cut, self.registry) if context else None
         if turn is None:
             answer = self._alone(question, top_k)
             if context and answer.reason in PASSING:  # 「谢谢」 between two questions: the conversation goes on
                 return replace(answer, context=context)
-            return replace(answer, context=self._context(answer, 0, len(answer.hits)))
-        if turn.more and context:
+            # Nothing on its own (「效果咋样」): asked about what was talked about, and said so, if found there.
+            bent = within(query, context) if answer.reason == "not_found" else ()
+            there = next((a for a in (self._alone(q, top_k, query.content) for q in bent) if a.found), None)
+            if there is None:
+                return replace(answer, context=self._context(answer, 0, len(answer.hits)))
+            answer = replace(there, context=self._context(there, 0, len(there.hits)))
+        elif turn.more and context:
             answer = self._more(context, top_k)
         else:
             tried = [self._alone(q, top_k) for q in turn.questions[:1]]
@@ -271,8 +276,11 @@ class Engine:
         parks = [p.name for p in query.parks] + query.unknown or ([answer.park] if answer.found and answer.park else [])
         return context_of(query, parks, [*query.written, *query.unknown], offset, shown)
 
-    def _alone(self, question: str, top_k: int = 3) -> Answer:
-        """Analyse, limit to the parks named, rank, check the answer is there, cut excerpts."""
+    def _alone(self, question: str, top_k: int = 3, own: list[Concept] | None = None) -> Answer:
+        """Analyse, limit to the parks named, rank, check the answer is there, cut excerpts.
+
+        `own`: the words the user asked, when `question` is theirs read in the conversation's context: a
+        passage answers only if it holds enough of those too, not just of what the context added."""
         query = self._analyse(question)
         scope = self._scope(query)
         if refusal := self._refusal(query, scope):
@@ -288,6 +296,8 @@ class Engine:
             results = [r for r in results
                        if all(any(self._names(self.docs[r.doc].article, n) for n in alts) for alts in names)]
         coverage = {r.doc: self.coverage.of(query.content, r.doc) for r in results[:top_k]}
+        if own is not None:
+            coverage = {doc: min(share, self.coverage.of(own, doc)) for doc, share in coverage.items()}
         # Among the hits shown, one that holds enough of the question goes first.
         results = sorted(results[:top_k], key=lambda r: coverage[r.doc] < self.options.min_coverage)
         confidence = coverage[results[0].doc] if results else 0.0

@@ -10,8 +10,11 @@ passes it back with the next question, and `follow` reads that question against 
 - 「还有呢」 asks for the previous question's next results.
 
 A question that names a park and asks something, or names none and carries no
-continuation word, stands alone and is never bent: answering the wrong park is worse
-than asking the user to say it in full.
+continuation word, stands alone and is never bent while it finds an answer alone:
+answering the wrong park is worse than asking the user to say it in full. One that
+finds nothing alone is tried in the park just talked about (`within`), and that answer
+stands only where the passage holds the user's own words (the engine checks). After a
+park alone (「贵阳高新区」) the bot asked what about it: the next question is the reply.
 """
 
 from __future__ import annotations
@@ -139,7 +142,8 @@ def follow(query: Query, previous: Context | None, words: FollowupWords, cut: Ca
         sibling = _sibling(registry, previous.parks[0], rest)
         return _about(previous, [sibling]) if sibling else None
     short = rest.startswith(words.subjectless) and len(rest) <= words.subjectless_max
-    if not (lead or tail or short):
+    # After a park alone (「贵阳高新区」) the bot asked what about it: the next question is the answer to that.
+    if not (lead or tail or short or not previous.words):
         return None
     park = "、".join(previous.parks)
     alone = park + rest
@@ -148,6 +152,16 @@ def follow(query: Query, previous: Context | None, words: FollowupWords, cut: Ca
         swapped = previous.frame.replace(previous.words[0], rest).replace(PARK, park)
         return Turn((swapped, alone))
     return Turn((alone,))
+
+
+def within(query: Query, previous: Context | None) -> tuple[str, ...]:
+    """The question asked in the previous question's park, then about its subject there, tried only when it
+    finds nothing on its own: 「有哪些服务」 after a question on 肃北县 asks 肃北县有哪些服务, 「效果咋样」
+    after 「泸州高新区怎么搞产业链党建的」 asks about 产业链党建's 效果. None if it names a place of its own."""
+    if previous is None or not previous.parks or query.parks or query.unknown or not query.content:
+        return ()
+    park, rest = "、".join(previous.parks), _bare(query.normal)
+    return tuple(dict.fromkeys((park + rest, park + "".join(previous.words) + rest)))
 
 
 def _about(previous: Context, parks: list[str]) -> Turn | None:

@@ -12,7 +12,7 @@ import pytest
 
 from bot.cli import chat_replies, main
 from bot.engine import Engine
-from bot.followup import Context, FollowupWords, follow
+from bot.followup import Context, FollowupWords, follow, within
 
 from .conftest import CORPUS
 
@@ -157,6 +157,34 @@ def test_a_word_that_only_starts_like_a_continuation_word_does_not_continue(engi
     previous = engine.ask(HIGH_TECH).context
     query = engine._analyse("其他园区有多少家高新技术企业")
     assert follow(query, previous, engine.lexicon.followup, engine.tokenize.cut, engine.registry) is None
+
+
+def test_after_a_park_alone_the_next_question_is_about_that_park(engine):
+    _, second = turns(engine, "贵阳高新区", "党组织书记怎么选")  # the bot asked what about 贵阳高新区
+    assert second.found and second.hits[0].park == "贵阳高新区"
+    assert "贵阳高新区" in second.assumed
+
+
+def test_a_short_question_opening_with_what_there_is_asks_about_the_park_just_named(engine):
+    _, second = turns(engine, "肃北县牧民咋办事", "有哪些服务")
+    assert second.found and second.hits[0].park == "肃北县" and "肃北县" in second.assumed
+
+
+def test_a_question_finding_nothing_alone_is_then_asked_in_the_park_and_about_the_subject_talked_about(engine):
+    previous = engine.ask("泸州高新区怎么搞产业链党建的").context
+    query = engine._analyse("效果咋样")
+    assert within(query, previous) == ("泸州国家高新区效果怎么样", "泸州国家高新区产业链党建效果怎么样")
+
+
+def test_a_question_naming_a_place_is_never_asked_in_the_previous_park(engine):
+    previous = engine.ask("泸州高新区怎么搞产业链党建的").context
+    assert within(engine._analyse("徐州高新区效果咋样"), previous) == ()
+    assert within(engine._analyse("杭州高新区效果咋样"), previous) == ()  # a park the articles lack
+
+
+def test_a_question_found_nowhere_is_not_answered_by_what_the_previous_question_brought(engine):
+    _, second = turns(engine, HIGH_TECH, "明天会下雨吗")  # 兰州高新区高新技术企业明天会下雨吗 matches 兰州's figure
+    assert second.reason == "not_found" and second.assumed == ""
 
 
 def test_the_same_question_alone_is_only_a_park_name(engine):
