@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.lexicon import Lexicon, QuestionWords
 from bot.parks import Park, Registry
@@ -135,9 +135,18 @@ def analyse(question: str, lexicon: Lexicon, registry: Registry, seen: Callable[
     intent = intent_of(normal, lexicon.cues, lexicon.vocabulary.units)
     # 「多少人」: 人 is the measure word of the figure asked, not something the paragraph must say.
     content = [c for c in concepts if c.word not in park_words and c.word != intent.unit]
+    if intent.number and not intent.figure and not intent.unit and _counts_people(content, lexicon.cues):
+        intent = replace(intent, figure="people")  # 「靖远县党员有多少」: members, not 239枚 of their medals
     events = frozenset(lexicon.cues.words.get("events", []))
     return Query(text, normal, named, unknown, concepts, content, intent, lexicon.cues.only_greeting(as_typed), events,
                  written)
+
+
+def _counts_people(content: list[Concept], cues: QuestionWords) -> bool:
+    """The thing a how-many question without a measure word counts is people when its last word names them
+    (党员, 牧民, 志愿者, 负责人: `people_endings` in question_words.toml)."""
+    last = content[-1].word if content else ""
+    return any(last.endswith(e) for e in cues.words.get("people_endings", []))
 
 
 def _pinyin_places(text: str, registry: Registry) -> str:

@@ -65,3 +65,10 @@ def test_a_synonym_of_a_part_of_a_word_stands_for_that_part_only(engine: Engine)
     concept = next(c for c in read(engine, "兰州新区有多少家上市公司").content if c.word == "上市公司")
     assert "上市企业" in concept.synonyms and "企业" not in concept.synonyms
     assert not engine.ask("兰州新区有多少家上市公司").found
+
+
+def test_how_many_without_a_measure_word_counts_people_when_the_thing_names_people(engine: Engine):
+    """「…牧民有多少」 asks for a figure of people (名/人), not a count of things given to them."""
+    assert read(engine, "肃北县的牧民有多少").intent.figure == "people"
+    assert read(engine, "昆山高新区志愿者有多少").intent.figure == "people"
+    assert read(engine, "夏河县的合作社有多少").intent.figure == ""
