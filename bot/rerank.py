@@ -89,6 +89,7 @@ class Counted:
     places: list[str] = field(default_factory=list)  # a when-question about the park's own event: its names
     events: list[str] = field(default_factory=list)  # that event (「成立」)
     whole: str = ""  # the question's content words run together: 「党员」 in 「兰州新区有多少党员」
+    one_word: bool = False  # the question's content is that one word
 
     def about(self, sentence: str) -> bool:
         """The park and its event share a clause: 「兰州高新区成立于…」, not 「…共产党成立105周年…兰州高新区将…」."""
@@ -100,6 +101,16 @@ class Counted:
     def is_subject(self, subject: str) -> bool:
         """The figure counts exactly what is asked (「党员」), not a part of it (「发展党员」)."""
         return bool(subject) and subject == self.whole
+
+    def only_narrower(self, facts: list[Fact]) -> bool:
+        """The figures a paragraph gives of the thing asked all count a narrower kind of it (「26名困难党员」 for
+        「多少党员」): the paragraph does not report the whole, so no figure of it answers. Only for people, of whom
+        news counts kinds (困难、流动、老、发展党员) beside no total, and only for a thing of one word; a count of
+        organisations names its scope as a kind (「两新组织党组织412个」 is the park's 党组织 asked)."""
+        if len(self.whole) < 2 or not self.one_word or self.kind != "people":
+            return False
+        of_thing = [f for f in facts if f.subject.endswith(self.whole) and (not self.kind or f.kind == self.kind)]
+        return bool(of_thing) and not any(self.is_subject(f.subject) for f in of_thing)
 
     def figure_in(self, clause: str) -> bool:
         """A number of the kind asked in the clause, though the statistics did not read it: in the unit
@@ -196,10 +207,12 @@ def counted_thing(query: Query, weights: dict[str, float], tokenize: Tokenizer,
                     for c in query.content]
         return Counted(intent.figure, [t for t in weights if len(t) >= 2], intent.time, unit=intent.unit,
                        weights=weights, alternatives=[c for c in concepts if c], places=places, events=events,
-                       whole="".join(words), measures=measures, periods=periods(query.normal))
+                       whole="".join(words), one_word=len(words) == 1, measures=measures,
+                       periods=periods(query.normal))
     parts = {w: [t for t in tokenize(w) if len(t) >= 2 and t != w] for w in thing}
     return Counted(intent.figure, thing, intent.time, parts, unit=intent.unit, places=places, events=events,
-                   whole="".join(words), asked=weights, measures=measures, periods=periods(query.normal))
+                   whole="".join(words), one_word=len(words) == 1, asked=weights, measures=measures,
+                   periods=periods(query.normal))
 
 
 def answering_figures(counted: Counted, facts: list[Fact], paragraph: str = "") -> list[tuple[int, Fact]]:
@@ -235,6 +248,8 @@ def counted_first(results: list[Scored], counted: Counted, docs: Sequence[Passag
         if counted.when:  # a date in a sentence that holds what happened then, to whom
             return int(any(_DATE.search(s) and counted.all_in(s) and counted.about(s)
                            for s in split_sentences(doc.para.text)))
+        if counted.only_narrower(facts_at(doc)):
+            return 0
         extracted = max((tier for tier, _ in _tiers(counted, facts_at(doc), doc.para.text)), default=0)
         if extracted or counted.kind in _STRICT:
             return extracted

@@ -90,3 +90,18 @@ def test_years_are_compared_only_when_both_are_relative_or_both_written():
     assert _other_period(periods("2023年引进多少项目"), "2024年")
     assert not _other_period(periods("今年引进多少项目"), "2024年")
     assert not _other_period(periods("今年引进多少项目"), "今年以来")
+
+
+def test_a_paragraph_counting_only_a_narrower_kind_of_the_thing_does_not_answer_how_many_of_it():
+    from bot.index import Scored
+    from bot.ingest import Article, Paragraph, Passage
+    from bot.rerank import counted_first
+
+    text = "截至目前，已为31名困难职工发放补助。"
+    docs = [Passage(Article("001-1", "001.txt", "题目", paragraphs=[Paragraph(1, text)]), Paragraph(1, text))]
+    hardship = Fact("获补助的困难职工", "31名", 31, "名", "", text, "001-1", 1, "某县", text="31名", kind="people",
+                    subject="困难职工")
+    total = Counted("people", [], weights={"职工": 2.0}, whole="职工", one_word=True)  # 「某县有多少职工」
+    assert counted_first([Scored(0, 1.0)], total, docs, lambda doc: [hardship]) == []
+    hardship_asked = Counted("people", [], weights={"困难": 3.0, "职工": 2.0}, whole="困难职工")  # 「有多少困难职工」
+    assert counted_first([Scored(0, 1.0)], hardship_asked, docs, lambda doc: [hardship]) != []
