@@ -174,7 +174,11 @@ class PyJieba:
         self.jieba = jieba.Tokenizer()
         self.jieba.initialize()
         for word, freq in words:
+            # jieba adds a re-added word's new count to the total without taking its old count off; jieba-rs
+            # takes it off, and so does this reference, so the two are compared on cutting, not bookkeeping.
+            old = self.jieba.FREQ.get(word, 0)
             self.jieba.add_word(word, freq=freq)
+            self.jieba.total -= old
         self.version = f"jieba {jieba.__version__}"
 
     def cut(self, text: str) -> list[str]:
