@@ -183,9 +183,9 @@ def run_reference(corpus: Path, probes: int, seed: int) -> dict:
     t, before = time.perf_counter(), cpu_s()
     import numpy as np
 
-    from bot.index import MonotoneBM25
     from bot.ingest import load_articles
     from bot.lexicon import Lexicon
+    from bot.reference import MonotoneBM25
     from bot.tokens import Tokenizer
 
     lexicon = Lexicon.load(corpus)

@@ -1,10 +1,11 @@
 import sys
 
-from bot.console import threads_leave_ctrl_c_alone
-
 try:
-    with threads_leave_ctrl_c_alone():  # libraries that start threads on import (numpy's BLAS pool)
+    from bot.console import threads_leave_ctrl_c_alone
+
+    with threads_leave_ctrl_c_alone():  # libraries that start threads on import
         from bot.cli import main
+    status = main()  # some packages are imported where first used (start-up): a missing one shows only then
 except ModuleNotFoundError as err:
     if err.name and err.name.split(".")[0] == "bot":
         raise
@@ -13,4 +14,4 @@ except ModuleNotFoundError as err:
     sys.exit(f"缺少依赖 {err.name}：请用项目的虚拟环境运行，例如 .venv/bin/python -m bot …"
              "（没有 .venv 时先运行 make setup），或先 source .venv/bin/activate 再用 python -m bot …")
 
-sys.exit(main())
+sys.exit(status)

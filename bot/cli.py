@@ -23,11 +23,12 @@ from bot.engine import Engine
 from bot.followup import Context, Conversation
 from bot.ingest import SeedError
 from bot.parks import ParksFileError
-from bot.seeds import AddError
 from bot.settings import Settings
 from bot.text import Asked, asked
 
-if TYPE_CHECKING:  # the question record (sqlite3) is imported by the commands using it: `ask` starts faster
+# The question record (sqlite3) and adding articles are imported by the commands using them: `ask` starts faster.
+if TYPE_CHECKING:
+    from bot.seeds import AddError
     from bot.store import Store
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -131,7 +132,7 @@ def cmd_build(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
 def cmd_add(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     """Store new articles in seeds/ and rebuild corpus/ and the index; with --dry-run only show what would happen."""
     from bot.progress import reporter
-    from bot.seeds import add
+    from bot.seeds import AddError, add
 
     inputs = []
     for name in args.files:
@@ -143,7 +144,10 @@ def cmd_add(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
         except OSError as err:
             print(render.unreadable_file(name, err.strerror or str(err)), file=sys.stderr)
             return EXIT_ERROR
-    change = add(settings.seeds_dir, settings.corpus_dir, inputs, args.park, args.dry_run, reporter())
+    try:
+        change = add(settings.seeds_dir, settings.corpus_dir, inputs, args.park, args.dry_run, reporter())
+    except AddError as err:
+        return _add_error(err)
     if change.written and change.build is not None:
         extended = Engine.save_index(change.build, settings.corpus_dir)  # as the next load wants it
         if change.how == "incremental" and not extended:
@@ -154,13 +158,21 @@ def cmd_add(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
 
 
 def cmd_remove(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
-    from bot.seeds import remove
+    from bot.seeds import AddError, remove
 
-    change = remove(settings.seeds_dir, settings.corpus_dir, args.article_id, args.dry_run)
+    try:
+        change = remove(settings.seeds_dir, settings.corpus_dir, args.article_id, args.dry_run)
+    except AddError as err:
+        return _add_error(err)
     if change.written and change.build is not None:
         Engine.from_build(change.build, settings.corpus_dir)
     out.write(render.remove_text(change) + "\n")
     return EXIT_OK
+
+
+def _add_error(err: AddError) -> int:
+    print(render.add_error(err), file=sys.stderr)
+    return EXIT_ERROR
 
 
 def cmd_parks(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
@@ -424,9 +436,6 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
         return args.func(args, settings, out)
     except CorpusMissing as err:
         print(err, file=sys.stderr)
-        return EXIT_ERROR
-    except AddError as err:
-        print(render.add_error(err), file=sys.stderr)
         return EXIT_ERROR
     except ParksFileError as err:
         print(render.parks_file_error(err), file=sys.stderr)

@@ -1,6 +1,6 @@
 """The BM25 indexes paragraphs are ranked with, over the tokens bot/tokens.py cuts.
 
-Ranking is Okapi BM25 with Lucene's IDF (see `MonotoneBM25`) behind one small
+Ranking is Okapi BM25 with Lucene's IDF (see bot/reference.py) behind one small
 interface, `BM25Index`, so the engine never reads a library's internals:
 
 - `RankBM25Index` is rank-bm25 itself: the reference every other index must rank
@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import math
 import os
 import re
 import shutil
@@ -29,7 +28,6 @@ from pathlib import Path
 from typing import Any, Protocol, Self
 
 import numpy as np
-from rank_bm25 import BM25Okapi
 
 from bot.text import arabic_numerals
 
@@ -37,23 +35,6 @@ _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 MAX_QUERY_TERMS = 64  # distinct terms of a question that are ranked; a pasted page costs no more than this
-
-
-class MonotoneBM25(BM25Okapi):
-    """BM25Okapi with Lucene's IDF, log(1 + (N - n + 0.5) / (n + 0.5)).
-
-    rank-bm25 gives a word found in more than half of the paragraphs a negative IDF
-    and replaces it with a floor of 0.25 × the average IDF (its issue #39). Here that
-    floor is larger than the IDF of words in 30–50 % of paragraphs, so 「党建」 or
-    「企业」 — in most paragraphs — would outweigh rarer, more telling words. Lucene's
-    formula is positive and decreasing in the document frequency, so common words
-    always count less than rarer ones.
-    """
-
-    def _calc_idf(self, nd: dict[str, int]) -> None:
-        for word, freq in nd.items():
-            self.idf[word] = math.log(1 + (self.corpus_size - freq + 0.5) / (freq + 0.5))
-        self.average_idf = sum(self.idf.values()) / max(len(self.idf), 1)
 
 
 def lucene_idf(n_docs: int, df: np.ndarray) -> np.ndarray:
@@ -116,6 +97,8 @@ class RankBM25Index:
 
     def __init__(self, docs: list[list[str]], k1: float = 1.2, b: float = 0.75, okapi: bool = False,
                  meta: dict[str, Any] | None = None):
+        from bot.reference import BM25Okapi, MonotoneBM25  # not at start-up: rank-bm25 brings multiprocessing
+
         self.docs = docs
         self.bm25 = (BM25Okapi if okapi else MonotoneBM25)(docs, k1=k1, b=b)
         self.doc_sets = [set(d) for d in docs]

@@ -19,9 +19,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
-
 from bot.text import normalize_query
 from bot.tokens import Tokenizer
 
@@ -140,6 +137,8 @@ def _repair_suffix(query: str) -> str:
     """「兰州高薪区」 → 兰州高新区: a typo in the suffix is still the suffix."""
     if split_name(query)[1]:
         return query
+    from rapidfuzz.distance import Levenshtein  # here, not at start-up: 6 ms to import, and few names need it
+
     for suffix, _ in _SUFFIXES:
         tail = query[-len(suffix):]
         if len(suffix) >= 3 and len(query) > len(suffix) and tail[-1] == suffix[-1] \
@@ -260,6 +259,8 @@ class Registry:
 
     def _suggest(self, query: str) -> list[str]:
         """The parks one character off first (「泸洲」 → 泸州国家高新区), then those whose names look most alike."""
+        from rapidfuzz import fuzz  # here, not at start-up (6 ms)
+
         core, family = split_name(query)
         close = [p.name for p in self._one_off(core, family)]
         best: dict[str, float] = {}
@@ -364,6 +365,8 @@ def place_name(text: str, tokenizer: Tokenizer) -> str:
 def _one_off(query_core: str, core: str) -> bool:
     """One character off; in a two-character core, the first one only if it sounds the same (「敬远」 for 靖远:
     Chinese is typed by sound), since 「昆明」 and 「昆山」, 「贵阳」 and 「洛阳」 are all real places."""
+    from rapidfuzz.distance import Levenshtein  # here, not at start-up (6 ms)
+
     if len(core) < 2 or Levenshtein.distance(query_core, core) != 1:
         return False
     if len(core) > 2 or query_core[:1] == core[:1]:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.answer import EXCERPT_MAX
-from bot.index import MonotoneBM25
+from bot.reference import MonotoneBM25
 from bot.render import answer_text as render_text
 from bot.telegram.views import render_html
 
