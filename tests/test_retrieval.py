@@ -102,6 +102,16 @@ def test_chat_words_read_as_the_standard_ones(engine):
         assert a.found and b.found and a.hits[0].text == b.hits[0].text, chat
 
 
+def test_a_request_frame_around_a_question_changes_nothing(engine):
+    """「帮我查查…」「我想了解一下…」 say how a question is asked: the answer and its confidence are the question's."""
+    for plain, framed in (("兰州新区的党建指导员", "帮我查查兰州新区的党建指导员"),
+                          ("昆山高新区的人才公寓", "我想了解一下昆山高新区的人才公寓"),
+                          ("夏河县有哪些服务", "夏河县具体有哪些服务")):
+        asked, meant = engine.ask(framed), engine.ask(plain)
+        assert asked.found and asked.hits[0].text == meant.hits[0].text, framed
+        assert asked.confidence == meant.confidence, framed
+
+
 def test_a_colloquial_word_the_articles_never_use_does_not_sink_the_answer(engine):
     answer = engine.ask("兰州新区现在党员一共多少人")
     assert answer.found and "1732" in answer.hits[0].excerpt
