@@ -55,6 +55,7 @@ class Dictionary:
     """jieba's words and counts, looked up in a file instead of held in memory."""
 
     def __init__(self, path: Path):
+        self.path = path
         # One connection shared by the threads answering questions, one query at a time.
         self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
         self.lock = threading.Lock()

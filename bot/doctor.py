@@ -115,7 +115,7 @@ def checks(settings: Settings | None, settings_problem: str = "", api_timeout: f
     found = [_python(), _packages(), _settings(settings_problem)]
     if settings is None:
         return found
-    found += [_log_level(settings), *_corpus(settings)]
+    found += [_log_level(settings), *_corpus(settings), _dictionary()]
     token = _token(settings)
     found.append(token)
     if token.ok:
@@ -207,6 +207,17 @@ def _index(corpus_dir: Path) -> Check:
     built = any("building" in m or "unreadable" in m for m in warnings.messages)
     return Check(True, render.doctor_index(corpus_dir / INDEX_DIR, len(engine.docs), built,
                                            time.perf_counter() - started))
+
+
+def _dictionary() -> Check:
+    """jieba's dictionary file (bot/dictionary.py): without it every start loads the whole dictionary."""
+    from bot.dictionary import CACHE_DIR, dictionary
+
+    found = dictionary()
+    if found is None:
+        return Check(False, render.doctor_no_dictionary(CACHE_DIR), render.fix_dictionary(CACHE_DIR),
+                     stops_serve=False)
+    return Check(True, render.doctor_dictionary(found.path, found.path.stat().st_size))
 
 
 def _stamp(seeds_dir: Path, corpus_dir: Path) -> tuple[tuple[str, int, int], ...]:

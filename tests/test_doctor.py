@@ -56,6 +56,18 @@ async def test_a_good_set_up_passes_every_check(fake, in_process):
     assert not any(TOKEN in line or TOKEN.split(":")[1] in line for line in lines)
 
 
+async def test_the_dictionary_file_is_listed(fake, in_process):
+    _, lines = await doctor(in_process, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=fake.base_url)
+    assert any(line.startswith("✔ jieba 词典文件") and ".cache" in line for line in lines)
+
+
+async def test_without_the_dictionary_file_doctor_says_so_and_the_bot_still_serves(fake, in_process):
+    in_process.setattr("bot.dictionary.dictionary", lambda: None)
+    code, lines = await doctor(in_process, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=fake.base_url)
+    assert code == 0
+    assert [line for line in failed(lines) if "jieba 词典文件" in line and "可写" in line]
+
+
 async def test_a_missing_corpus_fails_with_the_build_command_as_the_fix(fake, in_process, tmp_path):
     code, lines = await doctor(in_process, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=fake.base_url,
                                CORPUS_DIR=str(tmp_path / "nowhere"))
