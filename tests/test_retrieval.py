@@ -403,3 +403,10 @@ def test_everyday_words_find_what_the_articles_name_formally(engine):
     for question, figure in asked:
         answer = engine.ask(question)
         assert answer.found and figure in answer.hits[0].excerpt, question
+
+
+def test_a_parks_leading_industry_is_found_by_any_of_its_names(engine):
+    """主导、支柱、特色、重点产业 all ask for what the article calls 重点发展的…产业 or 主要支撑."""
+    for question in ("徐州高新区的支柱产业是什么", "徐州高新区重点产业有哪些"):
+        answer = engine.ask(question)
+        assert answer.found and "安全应急产业" in answer.hits[0].excerpt, question
