@@ -410,3 +410,13 @@ def test_a_parks_leading_industry_is_found_by_any_of_its_names(engine):
     for question in ("徐州高新区的支柱产业是什么", "徐州高新区重点产业有哪些"):
         answer = engine.ask(question)
         assert answer.found and "安全应急产业" in answer.hits[0].excerpt, question
+
+
+def test_chat_fillers_weigh_nothing(engine):
+    """「那边」「要」「着」「一起」 and the like are how people talk, not what they ask: the answer and its confidence
+    are those of the question without them."""
+    for plain, chatty in (("兰州新区发展多少名党员", "兰州新区那边要发展多少名党员"),
+                          ("夏河县建了多少个养殖基地", "夏河县那边一起建了多少个养殖基地")):
+        asked, meant = engine.ask(chatty), engine.ask(plain)
+        assert asked.found and asked.hits[0].text == meant.hits[0].text, chatty
+        assert asked.confidence == meant.confidence, chatty
