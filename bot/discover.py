@@ -19,22 +19,22 @@ article goes to NAME, registered if need be, whatever its text names.
 from __future__ import annotations
 
 import json
-import re
 import tomllib
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bot.parks import Park, ParksFileError, Registry, place_name
+from bot.patterns import lazy
 from bot.tokens import Tokenizer
 
 FOUND_FILE = "parks_found.toml"
 # A park-like name: …高新区, …国家高新区, …经开区, …产业园, …新区, a county.
-_PARK_NAME = re.compile(
+_PARK_NAME = lazy(
     r"([\u4e00-\u9fff]{2,8}?(国家高新技术产业开发区|高新技术产业开发区|国家高新区|国家级新区|高新区|经济技术开发区"
     r"|经济开发区|经开区|产业园区|工业园区|产业园|新区|自治县|县))"
 )
-_NOT_A_PARK = re.compile(r"^(哪|什么|全国|各|这|该|本|其他|所有|一个|每个|我|全|省|市|县)")
+_NOT_A_PARK = lazy(r"^(哪|什么|全国|各|这|该|本|其他|所有|一个|每个|我|全|省|市|县)")
 _KINDS = (  # (ending, kind): the first that fits
     ("国家高新区", "国家高新区"), ("国家高新技术产业开发区", "国家高新区"), ("高新技术产业开发区", "高新区"),
     ("高新区", "高新区"), ("国家级新区", "国家级新区"), ("新区", "新区"), ("经济技术开发区", "经开区"),

@@ -19,6 +19,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.patterns import lazy
 from bot.progress import Steps, silent
 from bot.text import clean_heading, clean_line, fullwidth_punct, pair_quotes, strip_controls
 from bot.webmeta import Meta, has_dateline, meta_line, split_dateline
@@ -28,16 +29,16 @@ if TYPE_CHECKING:  # the build imports these when it runs: parks and stats impor
     from bot.parks import Registry
     from bot.stats import Fact
 
-_SENTENCE_DONE = re.compile(r"[。！？；…!?;][”’）」』》】)\"]*$")
+_SENTENCE_DONE = lazy(r"[。！？；…!?;][”’）」』》】)\"]*$")
 _ARROWS = "▲◀▼►△▷◁"  # caption markers pointing at a photo
-_BYLINE = re.compile(r"^▶|记者|通讯员")
-_NAME_ONLY = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
-_CREDIT = re.compile(r"(供图|/图|／图|摄)$|^图片来源")
-_INLINE_BYLINE = re.compile(r"[（(][^（()）]*(记者|通讯员)[^（()）]*[)）]$")
+_BYLINE = lazy(r"^▶|记者|通讯员")
+_NAME_ONLY = lazy(r"^[\u4e00-\u9fff]{2,4}$")
+_CREDIT = lazy(r"(供图|/图|／图|摄)$|^图片来源")
+_INLINE_BYLINE = lazy(r"[（(][^（()）]*(记者|通讯员)[^（()）]*[)）]$")
 _AD_MARKER = "广告"
 # A line opening with a time phrase and a comma starts a paragraph even after an
 # unfinished one: the print lost the end of the previous paragraph (「……全面国产」「2024年，……」).
-_OPENER = re.compile(r"^(\d{4}年(\d{1,2}月)?|近年来|今年以来|近日|目前|此外|据悉|据介绍)[，,]")
+_OPENER = lazy(r"^(\d{4}年(\d{1,2}月)?|近年来|今年以来|近日|目前|此外|据悉|据介绍)[，,]")
 ARTICLES_FILE = "articles.json"
 HEADING_MAX = 32
 CAPTION_MAX = 80

@@ -27,6 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from bot.parks import Registry, Resolution
+from bot.patterns import LazyPattern, lazy
 from bot.text import split_sentences
 
 FACTS_FILE = "stats.json"
@@ -42,15 +43,15 @@ _MULTIPLIERS = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
 _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_POWERS = {"十": 10, "百": 100, "千": 1000, "万": 10_000}
 _BREAKS = set("，。；：！？（）()…,;:!?")
-_SHORT_QUOTE = re.compile("|".join(rf"{o}[^{o}{c}]{{0,{NAME_QUOTE_MAX}}}{c}" for o, c in ("“”", "‘’", "「」")))
-_BOOK_TITLE = re.compile(r"《[^《》]*》")
-_DATE = re.compile(r"\d{4}年度?|\d{1,2}月(?:\d{1,2}日)?|\d{1,2}日")
-_COMPANY_SUFFIX = re.compile(r"股份有限公司|有限责任公司|有限公司|集团")
+_SHORT_QUOTE = lazy("|".join(rf"{o}[^{o}{c}]{{0,{NAME_QUOTE_MAX}}}{c}" for o, c in ("“”", "‘’", "「」")))
+_BOOK_TITLE = lazy(r"《[^《》]*》")
+_DATE = lazy(r"\d{4}年度?|\d{1,2}月(?:\d{1,2}日)?|\d{1,2}日")
+_COMPANY_SUFFIX = lazy(r"股份有限公司|有限责任公司|有限公司|集团")
 # Where a company name cannot reach back past: 「…基地企业|兰州百源基因技术有限公司」.
-_COMPANY_STOP = re.compile(r".*(?:[在是为由等对以将的、，。；：“”‘’（）\s]|企业|最近|眼下|目前|看来|来自|新区|园区|县)")
-_SHORT_NAME = re.compile(r"以下简称[“\"‘]([^”\"’]{2,10})[”\"’]")
-_DATE_HEAD = re.compile(r"^(?:\d{4}年度?|\d{1,2}月|\d{1,2}日)+")
-_SPEAKS = re.compile(r"说|介绍|表示|感慨|坦言|告诉")
+_COMPANY_STOP = lazy(r".*(?:[在是为由等对以将的、，。；：“”‘’（）\s]|企业|最近|眼下|目前|看来|来自|新区|园区|县)")
+_SHORT_NAME = lazy(r"以下简称[“\"‘]([^”\"’]{2,10})[”\"’]")
+_DATE_HEAD = lazy(r"^(?:\d{4}年度?|\d{1,2}月|\d{1,2}日)+")
+_SPEAKS = lazy(r"说|介绍|表示|感慨|坦言|告诉")
 
 
 @dataclass
@@ -249,7 +250,7 @@ class _Figure:
     end: int  # where it ends (before a suffix qualifier)
 
 
-def _spans(pattern: re.Pattern, text: str) -> list[tuple[int, int]]:
+def _spans(pattern: re.Pattern[str] | LazyPattern, text: str) -> list[tuple[int, int]]:
     return [m.span() for m in pattern.finditer(text)]
 
 

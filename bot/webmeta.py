@@ -14,27 +14,29 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_DATE = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?"
-                   r"(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?")
-_SOURCE = re.compile(r"来源[:：]\s*([^\s|｜【】\[\]()（）]+)")
-_AUTHOR = re.compile(r"(?:作者|记者|通讯员)[:：]\s*([^\s|｜【】\[\]()（）]+(?: [^\s|｜【】\[\]()（）:：]+)*)")
+from bot.patterns import lazy
+
+_DATE = lazy(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?"
+             r"(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?")
+_SOURCE = lazy(r"来源[:：]\s*([^\s|｜【】\[\]()（）]+)")
+_AUTHOR = lazy(r"(?:作者|记者|通讯员)[:：]\s*([^\s|｜【】\[\]()（）]+(?: [^\s|｜【】\[\]()（）:：]+)*)")
 # A short line that is only publication data: a date and/or 来源/发布时间/浏览次数 …
-_META_LINE = re.compile(r"((?<!图片)来源[:：]|发布时间|发布日期|发表时间|时间[:：]|浏览次数"
-                        r"|点击[数量率]?[:：]|字号[:：]|字体[:：])")
+_META_LINE = lazy(r"((?<!图片)来源[:：]|发布时间|发布日期|发表时间|时间[:：]|浏览次数"
+                  r"|点击[数量率]?[:：]|字号[:：]|字体[:：])")
 # 「（责任编辑：王珏）」「编辑：张三」「[责任编辑:李四]」「审核：…」: credits for the people who handled the page.
-_CREDIT = re.compile(r"^[（(\[【]?\s*(责任编辑|责编|编辑|审核|审校|校对|终审|编审|来源|作者|撰稿|稿件来源|原标题)"
-                     r"\s*[:：]\s*"
-                     r"(?P<who>[^（()）\[\]【】]{1,40}?)\s*[)）\]】]?$")
+_CREDIT = lazy(r"^[（(\[【]?\s*(责任编辑|责编|编辑|审核|审校|校对|终审|编审|来源|作者|撰稿|稿件来源|原标题)"
+               r"\s*[:：]\s*"
+               r"(?P<who>[^（()）\[\]【】]{1,40}?)\s*[)）\]】]?$")
 # Web-page furniture that is no text at all.
-_FURNITURE = re.compile(r"^[【\[]?(打印|关闭|关闭窗口|分享到|返回顶部|扫一扫|字号|字体)[】\]：:]?|^【(打印|关闭)")
+_FURNITURE = lazy(r"^[【\[]?(打印|关闭|关闭窗口|分享到|返回顶部|扫一扫|字号|字体)[】\]：:]?|^【(打印|关闭)")
 # 「龙虎网讯(通讯员 任乐萍 记者 汤鑫磊)」「中国江苏网5月13日讯」「新华社南京5月13日电」「本报讯」: who reports from
 # where, opening the first paragraph; a byline in brackets may follow.
-_DATELINE = re.compile(
+_DATELINE = lazy(
     r"^(?P<source>本报|[\u4e00-\u9fffA-Za-z]{1,10}?(?:网|报|社|台|客户端|新闻))"
     r"(?P<where>[\u4e00-\u9fff]{0,6}?)(?P<day>\d{1,2}月\d{1,2}日)?(?:讯|(?<=日)电)"
     r"(?:\s*[（(](?P<byline>[^（()）]{0,60})[)）])?\s*"
 )
-_DATELINE_BYLINE_WORDS = re.compile(r"记者|通讯员|实习生|见习")
+_DATELINE_BYLINE_WORDS = lazy(r"记者|通讯员|实习生|见习")
 
 
 @dataclass
