@@ -247,6 +247,7 @@ class _State:
     messages: dict[tuple[int, int], Json] = field(default_factory=dict)
     callback_queries: dict[str, Json] = field(default_factory=dict)
     inline_queries: dict[str, Json] = field(default_factory=dict)
+    inline_markups: dict[str, Json | None] = field(default_factory=dict)  # buttons of messages posted inline
     commands: list[Json] = field(default_factory=list)
     webhook: Json = field(default_factory=dict)
 
@@ -521,21 +522,20 @@ class FakeBotApi:
             new["reply_markup"] = markup
         return self._replace(chat_id, old, new, params["text"])
 
-    async def _m_editmessagereplymarkup(self, params: Json) -> Json:
-        chat_id, _, old = self._editable(params)
+    async def _m_editmessagereplymarkup(self, params: Json) -> Json | bool:
+        """Only the buttons change; the user sees the same text (its `html` is then the plain text). A message
+        posted from inline mode is named by its `inline_message_id` and answered with True, as Telegram does."""
         markup = check_markup(_json(params.get("reply_markup")))
-        new = {k: v for k, v in old.items() if k != "reply_markup"}
-        if markup and markup.get("inline_keyboard"):
-            new["reply_markup"] = markup
-        return self._replace(chat_id, old, new, old["text"])
-
-    async def _m_editmessagereplymarkup(self, params: Json) -> Json:
-        """Only the buttons change; the user sees the same text (its `html` is then the plain text)."""
+        if "inline_message_id" in params:
+            inline_id = str(params["inline_message_id"])
+            if self.state.inline_markups.get(inline_id) == markup:
+                raise bad_request("message is not modified")
+            self.state.inline_markups[inline_id] = markup
+            return True
         chat_id, message_id = _int(params, "chat_id"), _int(params, "message_id")
         old = self.state.messages.get((chat_id, message_id))
         if old is None or old["from"]["id"] != BOT_ID:
             raise bad_request("message to edit not found")
-        markup = check_markup(_json(params.get("reply_markup")))
         new = {k: v for k, v in old.items() if k != "reply_markup"}
         if markup and markup.get("inline_keyboard"):
             new["reply_markup"] = markup

@@ -112,6 +112,52 @@ async def test_skipping_the_comment_keeps_the_next_message_a_question(recording,
     assert (vote["reason"], vote["comment"]) == ("incomplete", None)
 
 
+async def inline_buttons(fake, inline_id: str, edits: int = 1) -> dict:
+    """The buttons of a message posted inline once the bot has edited them `edits` times (it edits after answering
+    the press)."""
+    for _ in range(200):
+        if len([c for c in fake.calls_to("editMessageReplyMarkup") if c.status == 200]) >= edits:
+            return fake.state.inline_markups[inline_id]
+        await asyncio.sleep(0.02)
+    raise AssertionError("the buttons were not edited")
+
+
+def feedback_data(result: dict, label: str) -> str:
+    return next(b["callback_data"] for row in result["reply_markup"]["inline_keyboard"] for b in row
+                if b["text"] == label)
+
+
+async def test_inline_results_carry_the_feedback_buttons_of_the_users_question(recording, fake, alice, db):
+    answer = await alice.types_inline(ANSWERED)
+    assert answer["results"] and answer.get("is_personal") in (True, "true", "True")
+    (row,) = recorded(recording, db)
+    for result in answer["results"]:
+        assert feedback_data(result, "👍") == f"fb:{feedback.views.to_base36(row['id'])}:u"
+
+
+async def test_a_thumbs_up_on_a_message_posted_inline_is_stored_and_shown(recording, fake, alice, db):
+    result = (await alice.types_inline(ANSWERED))["results"][0]
+    press = fake.callback(alice.user, inline_message_id="AgAAAB-posted", data=feedback_data(result, "👍"))
+    assert (await fake.answer_to(press))["text"] == feedback.views.THANKS_UP
+    assert [r["vote"] for r in recorded(recording, db, "SELECT vote FROM votes")] == [1]
+    shown = await inline_buttons(fake, "AgAAAB-posted")
+    assert shown["inline_keyboard"][0][0]["text"] == "👍 已记录"
+
+
+async def test_a_thumbs_down_on_a_message_posted_inline_keeps_the_reason_and_asks_no_comment(
+        recording, fake, alice, db):
+    result = (await alice.types_inline(ANSWERED))["results"][0]
+    down = fake.callback(alice.user, inline_message_id="AgAAAB-posted", data=feedback_data(result, "👎"))
+    await fake.answer_to(down)
+    reasons = await inline_buttons(fake, "AgAAAB-posted")
+    first_reason = reasons["inline_keyboard"][0][0]["callback_data"]
+    press = fake.callback(alice.user, inline_message_id="AgAAAB-posted", data=first_reason)
+    assert (await fake.answer_to(press))["text"] == feedback.views.THANKS_DOWN
+    assert (await inline_buttons(fake, "AgAAAB-posted", edits=2))["inline_keyboard"][0][1]["text"] == "👎 已记录"
+    assert [(r["vote"], bool(r["reason"])) for r in recorded(recording, db, "SELECT * FROM votes")] == [(-1, True)]
+    assert fake.calls_to("sendMessage") == []
+
+
 async def test_pressing_again_changes_the_vote(recording, alice, db):
     reply = await alice.says(ANSWERED)
     down = await alice.presses(await alice.presses(reply, "👎"), "答非所问")

@@ -15,7 +15,7 @@ import re
 import time
 from datetime import date, datetime
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
@@ -81,9 +81,10 @@ def record(update: Update, context: Context, answer: Answer, started: float) -> 
 # -- 👍 / 👎 ---------------------------------------------------------------------------------------
 
 
-async def _set_buttons(message: Message, keyboard: InlineKeyboardMarkup | None) -> None:
+async def _set_buttons(query: CallbackQuery, keyboard: InlineKeyboardMarkup | None) -> None:
+    """The buttons of the pressed message, in a chat or posted inline (Telegram then names it by an id)."""
     try:
-        await message.edit_reply_markup(reply_markup=keyboard)
+        await query.edit_message_reply_markup(reply_markup=keyboard)
     except BadRequest as err:
         if not nothing_to_edit(err):  # a double press, or a message that is gone
             raise
@@ -92,21 +93,28 @@ async def _set_buttons(message: Message, keyboard: InlineKeyboardMarkup | None) 
 async def vote_button(update: Update, context: Context) -> None:
     query = update.callback_query
     match = context.match
-    if query is None or not isinstance(query.message, Message) or not isinstance(match, re.Match):
-        return  # no data, or from an inline message: the guard in group -1 answers it
+    if query is None or not isinstance(match, re.Match):
+        return  # no data: the guard in group -1 answers it
+    message = query.message if isinstance(query.message, Message) else None
+    if message is None and query.inline_message_id is None:
+        return
+    # A message posted from inline mode carries only the 👍/👎 row; nothing of it is kept to show again.
+    shown = message.reply_markup if message else None
     qid, action = int(match.group(1), 36), match.group(2)
-    store, message, user_id = context.bot_data.store, query.message, query.from_user.id
+    store, user_id = context.bot_data.store, query.from_user.id
     if store is None:
         await query.answer(views.NOT_RECORDED, show_alert=True)
         raise ApplicationHandlerStop
     if action == "u":
         store.vote(qid, user_id, 1)
         await query.answer(views.THANKS_UP)
-        await _set_buttons(message, views.with_feedback(message.reply_markup, qid, 1))
+        await _set_buttons(query, views.with_feedback(shown, qid, 1))
     elif action == "d":
         store.vote(qid, user_id, -1)
         await query.answer(views.ASK_REASON)
-        await _set_buttons(message, views.with_reasons(message.reply_markup, qid))
+        await _set_buttons(query, views.with_reasons(shown, qid))
+    elif action == "s" and message is None:  # no comment is asked for inline: nothing to skip
+        await query.answer()
     elif action == "s":
         if context.chat_data is not None:
             context.chat_data.comments.pop(user_id, None)
@@ -116,7 +124,9 @@ async def vote_button(update: Update, context: Context) -> None:
         reason = REASONS[int(action[1:])]
         store.vote(qid, user_id, -1, reason)
         await query.answer(views.THANKS_DOWN)
-        await _set_buttons(message, views.with_feedback(message.reply_markup, qid, -1))
+        await _set_buttons(query, views.with_feedback(shown, qid, -1))
+        if message is None:  # posted inline in someone else's chat: the bot asks nothing there
+            raise ApplicationHandlerStop
         if context.chat_data is not None:
             context.chat_data.comments[user_id] = (qid, time.monotonic() + COMMENT_SECONDS)
         text, keyboard = views.comment_prompt(qid, reason)

@@ -265,9 +265,12 @@ def _stored(context: Context, sid: str) -> Answer | None:
 
 async def unusable_button(update: Update, context: Context) -> None:
     """Answer (「已过期」) and stop a press no handler below can serve: no data (PTB would give it to the first
-    pattern handler, with no match), or no message in a chat we know (a forged press from an inline message)."""
+    pattern handler, with no match), or no message in a chat we know (a press from an inline message), unless it
+    is a 👍/👎 under an answer posted inline."""
     query = _query(update)
     if query.data and isinstance(query.message, Message):
+        return
+    if query.data and query.inline_message_id and query.data.startswith(f"{views.FEEDBACK}:"):
         return
     await query.answer(views.EXPIRED, show_alert=True)
     raise ApplicationHandlerStop
@@ -363,9 +366,10 @@ async def inline_query(update: Update, context: Context) -> None:
         return
     started = time.perf_counter()
     answer = await asyncio.to_thread(_engine(context).ask, question, _settings(context).top_k)
-    feedback.record(update, context, answer, started)
+    qid = feedback.record(update, context, answer, started)
     private = InlineQueryResultsButton(text="没有找到？在私聊中提问", start_parameter="inline")
-    await _inline(update).answer(views.inline_results(answer), cache_time=300, button=private)
+    # Personal: the 👍/👎 of each result name this user's recorded question, not the first asker's.
+    await _inline(update).answer(views.inline_results(answer, qid), cache_time=300, is_personal=True, button=private)
 
 
 # -- errors ----------------------------------------------------------------------------------------

@@ -208,8 +208,10 @@ def paragraph_view(engine: Engine, hit: Hit, terms: list[str]) -> str:
     return "\n\n".join(blocks)
 
 
-def inline_results(answer: Answer) -> list[InlineQueryResultArticle]:
-    """One result per hit; choosing it posts the question, the excerpt and its source in that chat."""
+def inline_results(answer: Answer, qid: int | None = None) -> list[InlineQueryResultArticle]:
+    """One result per hit; choosing it posts the question, the excerpt and its source in that chat, with 👍/👎
+    under it when the question was recorded (`qid`)."""
+    feedback = with_feedback(None, qid)
     results = []
     for i, hit in enumerate(answer.hits):
         body = f"<b>问：</b>{esc(answer.query.strip())}\n\n{render_html(answer, i, 1)}"
@@ -218,6 +220,7 @@ def inline_results(answer: Answer) -> list[InlineQueryResultArticle]:
             title=hit.excerpt[:60] + ("…" if len(hit.excerpt) > 60 else ""),
             description=hit.source,
             input_message_content=InputTextMessageContent(split_html(body)[0], parse_mode=ParseMode.HTML),
+            reply_markup=feedback,
         ))
     return results
 
