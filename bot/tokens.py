@@ -73,9 +73,9 @@ class LazyJieba:
     without loading the whole dictionary first (bot/dictionary.py says why that holds).
 
     Every text's pieces are looked up before it is cut; a stand-in word, which no text can contain, carries
-    the rest of the dictionary's count so the sum stays that of the whole. After `budget` pieces looked up
-    (a few hundred questions, or the first paragraphs of a build) the whole dictionary is loaded after all,
-    once: from then on a cut costs no lookup.
+    the rest of the dictionary's count so the sum stays that of the whole. After `budget` pieces and texts
+    looked up (a few hundred questions, or the first paragraphs of a build) the whole dictionary is loaded
+    after all, once: from then on a cut costs no lookup, and what was remembered is dropped.
     """
 
     FILLER = "\n\n"  # jieba never weighs a word across a line break: no text holds this word
@@ -133,7 +133,7 @@ class LazyJieba:
         if self.full is None:
             try:
                 self._hold(text)
-                spent = len(self.looked_up) > self.budget
+                spent = len(self.looked_up) + len(self.texts) > self.budget  # both grow with what is asked
             except sqlite3.Error as err:  # the file went bad under us: the whole dictionary, as before
                 log.warning("jieba dictionary file unreadable (%s); loading the whole dictionary", err)
                 spent = True

@@ -77,6 +77,15 @@ def test_a_lazy_cutter_loads_the_whole_dictionary_once_its_budget_is_spent(kept,
     assert cuts == [whole.cut(text) for text in sample]
 
 
+def test_many_texts_of_words_already_held_also_spend_the_budget(kept, domain_words):
+    lazy = LazyJieba(domain_words, kept, budget=NEVER)
+    lazy.cut("党员")
+    lazy.budget = len(lazy.looked_up) + len(lazy.texts) + 5
+    for spaces in range(1, 10):  # new texts, no new piece
+        lazy.cut("党员" + " " * spaces)
+    assert lazy.full is not None and lazy.texts == set()
+
+
 def test_threads_sharing_a_lazy_cutter_get_the_same_cuts(kept, domain_words, whole):
     lazy = LazyJieba(domain_words, kept, budget=NEVER)
     sample = dictionary_soup(400, seed=11)
