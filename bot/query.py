@@ -24,6 +24,7 @@ _LATIN = re.compile(r"[A-Za-z]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{4,}")
 _RANKED = re.compile(r"排(名|在|到)?$")  # 「排第几」「排名多少」, not 「摸排了多少」
 _RANK_CUE = re.compile(r"第几|排名|名次")
+_SCALES = ("万", "亿")
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class Intent:
     number: bool = False  # how many / how much / which rank: a figure answers (「哪几个」 is not one)
     figure: str = ""  # the class of figure a how-many question asks: rank, percent, money, or a unit's class
     unit: str = ""  # its measure word (「多少名」 → 名)
+    scale: str = ""  # 万 or 亿 after the cue (「多少亿」): the figure is an amount written with one, not a share
     after: str = ""  # the text after the how-many cue, where the counted thing is named
     time: bool = False  # when: a date answers
     listing: bool = False  # which ones, what it includes or is: an enumeration answers
@@ -58,7 +60,8 @@ class Intent:
 def intent_of(text: str, cues: QuestionWords, units: dict[str, str]) -> Intent:
     cue = cues.asks_number(text)
     after = text[cue.end():] if cue else ""
-    unit = next((u for u in sorted(units, key=len, reverse=True) if after.startswith(u)), "")
+    scale = after[:1] if after[:1] in _SCALES else ""  # 「多少亿」「几万人」: an amount in 亿 or 万
+    unit = next((u for u in sorted(units, key=len, reverse=True) if after[len(scale):].startswith(u)), "")
     if cue and (_RANK_CUE.search(text) or _RANKED.search(text[:cue.start()])):
         figure = "rank"  # 「第几家」「排第几名」 ask for a place in an order, not a count
     elif cues.percent.search(text):
@@ -69,7 +72,7 @@ def intent_of(text: str, cues: QuestionWords, units: dict[str, str]) -> Intent:
         figure = ""
     else:
         figure = units.get(unit, "") or cues.measure(text)
-    return Intent(number=cue is not None, figure=figure if cue else "", unit=unit, after=after,
+    return Intent(number=cue is not None, figure=figure if cue else "", unit=unit, scale=scale, after=after,
                   time=bool(cues.time.search(text)), listing=cue is None and bool(cues.list.search(text)),
                   definition=cues.defined_term(text), place=bool(cues.place.search(text)),
                   person=bool(cues.person.search(text)))
@@ -134,7 +137,7 @@ def analyse(question: str, lexicon: Lexicon, registry: Registry, seen: Callable[
     park_words |= {w for name in written for w in tokenize.words(name)}
     intent = intent_of(normal, lexicon.cues, lexicon.vocabulary.units)
     # 「多少人」: 人 is the measure word of the figure asked, not something the paragraph must say.
-    content = [c for c in concepts if c.word not in park_words and c.word != intent.unit]
+    content = [c for c in concepts if c.word not in park_words and c.word not in (intent.unit, intent.scale)]
     if intent.number and not intent.figure and not intent.unit and _counts_people(content, lexicon.cues):
         intent = replace(intent, figure="people")  # 「靖远县党员有多少」: members, not 239枚 of their medals
     events = frozenset(lexicon.cues.words.get("events", []))

@@ -90,6 +90,7 @@ class Counted:
     events: list[str] = field(default_factory=list)  # that event (「成立」)
     whole: str = ""  # the question's content words run together: 「党员」 in 「兰州新区有多少党员」
     one_word: bool = False  # the question's content is that one word
+    scale: str = ""  # 「多少亿」: only an amount written with 万 or 亿 answers (not 70%)
 
     def about(self, sentence: str) -> bool:
         """The park and its event share a clause: 「兰州高新区成立于…」, not 「…共产党成立105周年…兰州高新区将…」."""
@@ -119,6 +120,8 @@ class Counted:
             return bool(_ORDINAL.search(clause))
         for match in _FIGURE.finditer(clause):
             after = clause[match.end():match.end() + 2]
+            if not self.scaled(match.group() + after[:1]):
+                continue
             if _DATE.match(clause[match.start():match.end() + 1]):
                 continue
             if self.kind == "money":
@@ -133,6 +136,10 @@ class Counted:
             else:
                 return True
         return False
+
+    def scaled(self, figure: str) -> bool:
+        """「多少亿」 asks for an amount in 亿 (or 万): 「77亿元」「3000万元」 answer, 「70%」 and 「638家」 do not."""
+        return not self.scale or any(m in figure for m in ("万", "亿"))
 
     def concepts(self) -> list[list[list[str]]]:
         """The question's words, each with its alternatives' tokens (one alternative each if none were given)."""
@@ -208,11 +215,11 @@ def counted_thing(query: Query, weights: dict[str, float], tokenize: Tokenizer,
         return Counted(intent.figure, [t for t in weights if len(t) >= 2], intent.time, unit=intent.unit,
                        weights=weights, alternatives=[c for c in concepts if c], places=places, events=events,
                        whole="".join(words), one_word=len(words) == 1, measures=measures,
-                       periods=periods(query.normal))
+                       periods=periods(query.normal), scale=intent.scale)
     parts = {w: [t for t in tokenize(w) if len(t) >= 2 and t != w] for w in thing}
     return Counted(intent.figure, thing, intent.time, parts, unit=intent.unit, places=places, events=events,
                    whole="".join(words), one_word=len(words) == 1, asked=weights, measures=measures,
-                   periods=periods(query.normal))
+                   periods=periods(query.normal), scale=intent.scale)
 
 
 def answering_figures(counted: Counted, facts: list[Fact], paragraph: str = "") -> list[tuple[int, Fact]]:
@@ -228,7 +235,8 @@ def answering_figures(counted: Counted, facts: list[Fact], paragraph: str = "") 
 
 def _tiers(counted: Counted, facts: list[Fact], paragraph: str) -> list[tuple[int, Fact]]:
     named = [(counted.names(f, paragraph[:max(paragraph.find(f.sentence), 0)]), f) for f in facts
-             if (not counted.kind or f.kind == counted.kind) and not _other_period(counted.periods, f.period)]
+             if (not counted.kind or f.kind == counted.kind) and counted.scaled(f.text or f.value)
+             and not _other_period(counted.periods, f.period)]
     return [(n + (bool(counted.unit) and f.unit == counted.unit) + 2 * counted.is_subject(f.subject), f)
             for n, f in named if n]
 

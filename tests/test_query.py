@@ -72,3 +72,11 @@ def test_how_many_without_a_measure_word_counts_people_when_the_thing_names_peop
     assert read(engine, "肃北县的牧民有多少").intent.figure == "people"
     assert read(engine, "昆山高新区志愿者有多少").intent.figure == "people"
     assert read(engine, "夏河县的合作社有多少").intent.figure == ""
+
+
+def test_how_many_yi_asks_for_an_amount_in_yi_and_keeps_the_measure_word_after_it(engine: Engine):
+    intent = read(engine, "某区产值有多少亿").intent
+    assert intent.scale == "亿" and intent.unit == ""
+    people = read(engine, "某县有几万人参加培训").intent
+    assert people.scale == "万" and people.unit == "人" and people.figure == "people"
+    assert "亿" not in [c.word for c in read(engine, "某区产值有多少亿").content]

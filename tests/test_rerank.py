@@ -105,3 +105,12 @@ def test_a_paragraph_counting_only_a_narrower_kind_of_the_thing_does_not_answer_
     assert counted_first([Scored(0, 1.0)], total, docs, lambda doc: [hardship]) == []
     hardship_asked = Counted("people", [], weights={"困难": 3.0, "职工": 2.0}, whole="困难职工")  # 「有多少困难职工」
     assert counted_first([Scored(0, 1.0)], hardship_asked, docs, lambda doc: [hardship]) != []
+
+
+def test_how_many_hundred_millions_is_answered_by_an_amount_in_yi_not_by_a_share():
+    sentence = "产业贡献率达70%，产业规模达77亿元。"
+    share = Fact("产业贡献率", "70%", 70, "%", "", sentence, "001-1", 1, "某区", text="70%", kind="percent")
+    size = Fact("产业规模", "77亿元", 7.7e9, "元", "", sentence, "001-1", 1, "某区", text="77亿元", kind="money")
+    asked = Counted("", [], weights={"产业": 1.0}, scale="亿")  # 「产业有多少亿」
+    assert [f for _, f in answering_figures(asked, [share, size], sentence)] == [size]
+    assert not asked.figure_in("产业贡献率达70%") and asked.figure_in("产业规模达77亿元")
