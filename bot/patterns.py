@@ -1,11 +1,12 @@
-"""Regular expressions compiled on first use, for the patterns only the corpus build needs.
+"""Regular expressions compiled on first use, for the patterns most runs never use.
 
 `re` compiles a class over a Chinese character range by marking each of its
 characters in a 65,536-entry map, so such a pattern costs 0.5–1.5 ms to compile, and
 compiling every module-level pattern took ≈ 25 ms of each `python -m bot ask`. The
 modules a question needs also hold the build's patterns (reading a seed's bylines and
-dates, extracting the figures); those are declared with `lazy` and compiled the first
-time they are used. The patterns answering a question uses stay plain `re.compile`.
+dates, extracting the figures) and some only rarer questions use; those are declared
+with `lazy` and compiled the first time they are used. The patterns every question
+uses stay plain `re.compile`.
 """
 
 from __future__ import annotations
