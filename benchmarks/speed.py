@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -43,7 +44,9 @@ def timed_process(argv: list[str], runs: int) -> tuple[list[float], list[float]]
     walls, cpus = [], []
     for _ in range(runs):
         t, before = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
-        subprocess.run([sys.executable, *argv], cwd=ROOT, capture_output=True, check=True)
+        # One OpenBLAS thread, as `python -m bot` sets it (bot/__main__.py), so the floor is measured alike.
+        env = {**os.environ, "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS", "1")}
+        subprocess.run([sys.executable, *argv], cwd=ROOT, capture_output=True, check=True, env=env)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         walls.append(time.perf_counter() - t)
         cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
