@@ -53,23 +53,34 @@ def reweigh(results: list[Scored], query: Query, docs: Sequence[Passage], captio
     # for 数字经济): each word counts by its search-mode parts too.
     list_terms = list(dict.fromkeys(t for c in query.content for alt in c.alternatives for t in [c.word, *alt]
                                     if len(t) >= 2))
+    topics = [c.word for c in query.content if len(c.word) >= 2]
     for r in results:
         para = docs[r.doc].para
         if para.caption:
             r.score *= caption_weight
         if definition and definition.search(para.text):
             r.score *= DEFINITION_WEIGHT
-        if query.intent.listing and _enumerates(para.text, list_terms):
-            r.score *= list_weight
+        if query.intent.listing:
+            r.score *= list_weight ** _enumerates(para.text, list_terms, topics)
         if figures and all(f in para.text for f in figures):  # 「1732名党员…」: the paragraph with those figures
             r.score *= FIGURE_WEIGHT
     return sorted(results, key=lambda r: -r.score)
 
 
-def _enumerates(text: str, terms: list[str]) -> bool:
-    """A clause that lists three or more items (「甲、乙、丙」) next to one of the question's words."""
-    clauses = re.split(r"[，。；：！？]", text)
-    return any(clause.count("、") >= 2 and any(t in clause for t in terms) for clause in clauses)
+def _enumerates(text: str, terms: list[str], topics: list[str]) -> int:
+    """2 if a clause lists three or more items (「甲、乙、丙」) and then names them by a word of the question
+    (「…、医药产业等4个各具特色的产业链党委」: the list is of the thing asked about); 1 if such a clause only
+    holds one of the question's words or their parts (「汇集产业链上下游企业、…、驻区单位等232家成员单位」); else 0."""
+    level = 0
+    for clause in re.split(r"[，。；：！？]", text):
+        if clause.count("、") < 2:
+            continue
+        last = clause[clause.rindex("、") + 1:]  # the last item and what follows it: the word after names them
+        if any(last.find(t) > 0 for t in topics):  # not the item itself (「…、数字经济4个主导产业」 about 数字经济)
+            return 2
+        if any(t in clause for t in terms):
+            level = 1
+    return level
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.rerank import Counted, answering_figures
+from bot.rerank import Counted, _enumerates, answering_figures
 from bot.stats import Fact
 
 OPENING = "某县设立互助基金，帮扶困难家庭。"
@@ -114,3 +114,18 @@ def test_how_many_hundred_millions_is_answered_by_an_amount_in_yi_not_by_a_share
     asked = Counted("", [], weights={"产业": 1.0}, scale="亿")  # 「产业有多少亿」
     assert [f for _, f in answering_figures(asked, [share, size], sentence)] == [size]
     assert not asked.figure_in("产业贡献率达70%") and asked.figure_in("产业规模达77亿元")
+
+
+def test_a_list_named_after_the_thing_asked_ranks_above_a_list_that_only_mentions_it():
+    named = "在全市率先成立甲制造、乙信息、丙服务等3个各具特色的产业链党委，形成工作格局。"
+    mentioned = "依托产业链党委，汇集产业链上下游企业、托管社区、驻区单位等200家成员单位。"
+    terms, topics = ["产业链党委", "产业链", "党委"], ["产业链党委"]
+    assert _enumerates(named, terms, topics) == 2
+    assert _enumerates(mentioned, terms, topics) == 1
+    assert _enumerates("依托产业链党委，汇集成员单位。", terms, topics) == 0
+
+
+def test_the_last_item_of_a_list_is_not_its_name():
+    # 「…、丁经济4个主导产业」 lists industries, one of them the 丁经济 asked about: not a list of 丁经济.
+    text = "围绕甲医药、乙制造、丙材料、丁经济4个主导产业布局4条产业链。"
+    assert _enumerates(text, ["丁经济", "经济"], ["丁经济"]) == 1
