@@ -250,8 +250,12 @@ class Registry:
         (「昆明」「贵州」) is another place, not a typo.
         """
         core, family = split_name(query)
-        if self.is_known_word(core) or (len(core) <= 2 and not family) or self.spelled(query):
+        if (len(core) <= 2 and not family) or self.spelled(query):
             return []
+        if self.is_known_word(core):
+            # 「许州高新区」: a real word the articles never spell, said just like one of our places and followed
+            # by its kind of park, is that place typed by sound (Chinese is typed by sound; 昆明 is not 昆山).
+            return _unique(p for (c, f), p in self._cores if f == family and _sounds_like(core, c)) if family else []
         return self._one_off(core, family)
 
     def _one_off(self, core: str, family: str) -> list[Park]:
@@ -374,6 +378,15 @@ def _one_off(query_core: str, core: str) -> bool:
     from bot.spelling import sound
 
     return len(query_core) == len(core) and sound(query_core) == sound(core)
+
+
+def _sounds_like(query_core: str, core: str) -> bool:
+    """Another spelling of the same sounds, one character off (「许州」 for 徐州)."""
+    if len(query_core) != len(core) or sum(a != b for a, b in zip(query_core, core, strict=True)) != 1:
+        return False
+    from bot.spelling import sound
+
+    return sound(query_core) == sound(core)
 
 
 def _unique(parks) -> list[Park]:

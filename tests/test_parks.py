@@ -204,3 +204,13 @@ def test_a_two_character_place_with_a_homophone_first_character_is_a_typo(regist
 
 def test_a_two_character_place_whose_first_character_sounds_different_is_another_place(registry):
     assert registry.resolve("洛阳高新区").status == "unknown"
+
+
+def test_a_real_place_name_said_just_like_ours_before_its_kind_of_park_is_a_typo(registry):
+    """庐州 is a word (an old city name) the articles never spell; typed before 高新区 it is 泸州 by sound."""
+    assert registry.resolve("庐州高新区").park.name == "泸州国家高新区"
+
+
+def test_a_real_place_name_that_sounds_different_stays_another_place(registry):
+    assert registry.resolve("昆明高新区").status == "unknown"
+    assert registry.resolve("庐州").status != "ok"  # without its kind of park, too little to go on
