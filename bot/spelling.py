@@ -4,8 +4,8 @@ Chinese is typed by sound, so the common slip is another character with the same
 pinyin. A word no paragraph holds is looked up among the words the paragraphs do
 hold that have its length, all but one of its characters in place, and the same
 pinyin (tones aside). Only such a sound-alike counts: 「花会」 is 「花卉」, never
-「社会」 or 「大会」. pypinyin is imported, and the lookup table built, on the first
-unseen word, so start-up pays nothing.
+「社会」 or 「大会」. The lookup table is built on the first unseen word, so start-up pays
+nothing, and the readings come from a file of pypinyin's (bot/pinyin.py), not its 0.15 s import.
 """
 
 from __future__ import annotations
@@ -14,13 +14,14 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
+from bot import pinyin
+
 _CJK_WORD = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 
 
 def sound(word: str) -> tuple[str, ...]:
-    from pypinyin import lazy_pinyin  # 0.5 s to import its phrase tables: only when a typo is looked up
-
-    return tuple(lazy_pinyin(word))
+    """pypinyin's toneless reading, from its tables kept in a file (bot/pinyin.py): no 0.15 s import."""
+    return pinyin.sound(word)
 
 
 class Speller:
