@@ -52,7 +52,8 @@ class Coverage:
 
         「面积」 is covered by a paragraph that says 「平方公里」, a compound word in
         part by its parts, a word cut differently in the paragraph by its character
-        pairs, an unseen word at half weight by its characters.
+        pairs (its own or a synonym's: the paragraph may cut 「红领专员」 otherwise), an unseen word at half weight
+        by its characters.
         """
         def share(tokens: list[str]) -> float:
             held = sum(self.idf(t) for t in tokens if self.index.contains(doc, t))
@@ -64,8 +65,8 @@ class Coverage:
             best = max(share(alt) for alt in concept.alternatives)
             if concept.backoff:
                 best = max(best, BACKOFF_WEIGHT * share(concept.backoff))
-            if self.pairs is not None:
-                best = max(best, PAIR_WEIGHT * self._pair_share(concept.word, doc))
+            if self.pairs is not None:  # the word, or a word standing for it (「红岭」 typed for 红领), cut otherwise
+                best = max(best, PAIR_WEIGHT * max(self._pair_share(w, doc) for w in [concept.word, *concept.synonyms]))
             total += weight
             covered += weight * best
         # Nothing asked but the park's figure (「昆山高新区排名第几」): the figure check has decided.

@@ -420,3 +420,9 @@ def test_chat_fillers_weigh_nothing(engine):
         asked, meant = engine.ask(chatty), engine.ask(plain)
         assert asked.found and asked.hits[0].text == meant.hits[0].text, chatty
         assert asked.confidence == meant.confidence, chatty
+
+
+def test_a_word_standing_for_a_question_word_counts_by_its_character_pairs_too(engine):
+    """「红岭」 (typed by sound) stands for 红领; the paragraph cuts 「红领专员」 otherwise, its pairs still hold it."""
+    answer = engine.ask("昆山高新区的红岭专员")
+    assert answer.found and "红领专员" in answer.hits[0].text
