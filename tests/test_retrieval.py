@@ -426,3 +426,9 @@ def test_a_word_standing_for_a_question_word_counts_by_its_character_pairs_too(e
     """「红岭」 (typed by sound) stands for 红领; the paragraph cuts 「红领专员」 otherwise, its pairs still hold it."""
     answer = engine.ask("昆山高新区的红岭专员")
     assert answer.found and "红领专员" in answer.hits[0].text
+
+
+def test_the_short_names_of_high_tech_enterprises_read_as_the_full_one(engine):
+    for question in ("泸州高新区高科技企业有几家", "泸州高新区的高新企业有多少家"):
+        answer = engine.ask(question)
+        assert answer.found and "高新技术企业166家" in answer.hits[0].excerpt, question
