@@ -77,13 +77,21 @@ def test_a_lazy_cutter_loads_the_whole_dictionary_once_its_budget_is_spent(kept,
     assert cuts == [whole.cut(text) for text in sample]
 
 
-def test_many_texts_of_words_already_held_also_spend_the_budget(kept, domain_words):
+def test_texts_of_words_already_held_also_spend_the_budget(kept, domain_words):
     lazy = LazyJieba(domain_words, kept, budget=NEVER)
     lazy.cut("党员")
-    lazy.budget = len(lazy.looked_up) + len(lazy.texts) + 5
-    for spaces in range(1, 10):  # new texts, no new piece
+    lazy.budget = lazy.spent + 20
+    for spaces in range(1, 10):  # new texts, no new piece: looking them over still costs
         lazy.cut("党员" + " " * spaces)
     assert lazy.full is not None and lazy.texts == set()
+
+
+def test_a_text_cut_again_spends_nothing(kept, domain_words):
+    lazy = LazyJieba(domain_words, kept, budget=NEVER)
+    lazy.cut("兰州高新区有多少家高新技术企业")
+    spent = lazy.spent
+    lazy.cut_for_search("兰州高新区有多少家高新技术企业")
+    assert lazy.spent == spent
 
 
 def test_threads_sharing_a_lazy_cutter_get_the_same_cuts(kept, domain_words, whole):
