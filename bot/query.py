@@ -178,15 +178,20 @@ def _concepts(normal: str, lexicon: Lexicon, seen: Callable[[str], bool], spelle
                 full = [word.replace(short, f) for f in full] if short in word and short != word else full
                 concept.alternatives += [tokenize(f) for f in full if tokenize(f)]
                 concept.synonyms += full
-        if len(word) > 1 and _CJK_WORD.match(word) and not any(seen(t) for t in concept.alternatives[0]):
-            # An unseen word may be a typo of a word the articles use (「档员」 → 党员)…
+        parts = concept.alternatives[0]
+        unseen = not any(seen(t) for t in parts)
+        # 「合做」: its parts lost a character that is a stop word (做), so the one left (合) is no reading of it.
+        lost = len(word) > 1 and not seen(word) and set("".join(parts)) != set(word)
+        if len(word) > 1 and _CJK_WORD.match(word) and (unseen or lost):
+            # An unseen word may be a typo of a word the articles use (「档员」 → 党员, 「合做」 → 合作)…
             fixed = speller.correct_within(word) if speller and len(word) <= MAX_TYPO_WORD else None
             if fixed:
                 concept.alternatives.append(tokenize(fixed) or [fixed])
                 concept.synonyms.append(fixed)
             # …or a mis-cut (「中排」): its characters are a weak alternative, those no article uses missing from it
             # (「今天天气」 is not half-answered by every paragraph with a 「天」).
-            concept.backoff = tokenize.words(" ".join(word))
+            if unseen:
+                concept.backoff = tokenize.words(" ".join(word))
         concepts.append(concept)
     return concepts
 

@@ -80,3 +80,10 @@ def test_how_many_yi_asks_for_an_amount_in_yi_and_keeps_the_measure_word_after_i
     people = read(engine, "某县有几万人参加培训").intent
     assert people.scale == "万" and people.unit == "人" and people.figure == "people"
     assert "亿" not in [c.word for c in read(engine, "某区产值有多少亿").content]
+
+
+def test_a_typo_whose_wrong_character_is_a_stop_word_is_still_corrected(engine: Engine):
+    """「合做」: 做 is a stop word, so the word's parts are only 合, which the articles use; it is 合作 all the same."""
+    concepts = analyse("中国电子和泸州高新区怎么合做的", engine.lexicon, engine.registry,
+                       lambda t: bool(engine.index.idf(t)), speller=engine.speller).content
+    assert any("合作" in c.synonyms for c in concepts)
