@@ -4,30 +4,24 @@ rjieba loads jieba's 349,046 words in 0.09 s, a quarter of a whole `python -m bo
 cuts a text by two things only: the dictionary words that occur in it (every route it weighs is made
 of them) and the sum of all the counts (each word's weight is its count over that sum). So a cutter
 holding just the words of the texts it has seen, and the same sum, cuts those texts exactly as the
-whole dictionary does (bot/tokens.py, `LazyJieba`). The words live in SQLite, keyed, one file per
-version of jieba's dictionary file: made once per machine (1.4 s, like jieba's own cache) in the
-project's `.cache/`, and a question's words are found in it in well under a millisecond. Like
-jieba's own table, it also lists every beginning of a word, so a text's pieces are looked up one
-length at a time and only where a word can still be going on (a 500-character paste: 800 pieces,
-not 7,500).
+whole dictionary does (bot/tokens.py, `LazyJieba`). The words live in SQLite, one file per version
+of jieba's dictionary file, made once per machine (1.4 s, like jieba's own cache; bot/cache.py),
+and a question's words are found in it in well under a millisecond. Like jieba's own table, it
+also lists every beginning of a word, so a text's pieces are looked up one length at a time and
+only where a word can still be going on (a 500-character paste: 800 pieces, not 7,500).
 """
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
-import logging
-import os
 import sqlite3
-import tempfile
 import threading
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
-log = logging.getLogger(__name__)
+from bot.cache import CACHE_DIR, kept, key_of, write_sqlite
 
-CACHE_DIR = Path(__file__).resolve().parent.parent / ".cache"
 FORMAT = 2  # of the file below; a new format makes a new file
 _BATCH = 900  # words per query, under SQLite's smallest limit on bound parameters (999)
 
@@ -79,35 +73,20 @@ class Dictionary:
 
     @classmethod
     def write(cls, source: Path, path: Path) -> None:
-        """Write the file from jieba's dict.txt, whole or not at all (a temporary file renamed)."""
+        """Write the file from jieba's dict.txt."""
         counts = read_counts(source)
         beginnings = {word[:k] for word in counts for k in range(1, len(word))}
         rows = [(word, counts.get(word), int(word in beginnings)) for word in sorted(counts.keys() | beginnings)]
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-        os.close(fd)
-        os.chmod(tmp, 0o644)  # readable by a bot run under another account, like the rest of the checkout
-        try:
-            with sqlite3.connect(tmp) as db:
-                db.execute("PRAGMA journal_mode = OFF")  # a temporary file, renamed only once whole
-                db.execute("CREATE TABLE words (word TEXT PRIMARY KEY, freq INTEGER, prefix INTEGER NOT NULL) "
-                           "WITHOUT ROWID")  # freq NULL: only the beginning of longer words
-                db.executemany("INSERT INTO words VALUES (?, ?, ?)", rows)
-                db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-                db.executemany("INSERT INTO meta VALUES (?, ?)", [
-                    ("total", str(sum(counts.values()))), ("source", str(source))])
-            db.close()
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.remove(tmp)
 
+        def fill(db: sqlite3.Connection) -> None:
+            db.execute("CREATE TABLE words (word TEXT PRIMARY KEY, freq INTEGER, prefix INTEGER NOT NULL) "
+                       "WITHOUT ROWID")  # freq NULL: only the beginning of longer words
+            db.executemany("INSERT INTO words VALUES (?, ?, ?)", rows)
+            db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            db.executemany("INSERT INTO meta VALUES (?, ?)", [("total", str(sum(counts.values()))),
+                                                              ("source", str(source))])
 
-def _file_name(source: Path) -> str:
-    """Named for the dictionary file's identity: another jieba version (or an edit) gets its own file."""
-    stat = source.stat()
-    key = f"{FORMAT} {source} {stat.st_size} {stat.st_mtime_ns}"
-    return f"jieba-{hashlib.sha256(key.encode()).hexdigest()[:16]}.sqlite"
+        write_sqlite(path, fill)
 
 
 @lru_cache(maxsize=1)
@@ -116,18 +95,7 @@ def dictionary(cache_dir: Path = CACHE_DIR) -> Dictionary | None:
     whole dictionary is loaded, as before: slower to start, the same cuts)."""
     try:
         source = jieba_dict()
-        path = cache_dir / _file_name(source)
-        if path.exists():
-            try:
-                return Dictionary(path)
-            except (sqlite3.Error, KeyError, ValueError) as err:  # damaged: made again below
-                log.warning("jieba dictionary file %s is unreadable (%s); writing it again", path, err)
-        log.info("writing jieba's dictionary to %s (once per machine)", path)
-        Dictionary.write(source, path)
-        for old in cache_dir.glob("jieba-*.sqlite"):  # another version's, or another format's
-            if old != path:
-                old.unlink(missing_ok=True)
-        return Dictionary(path)
-    except (OSError, sqlite3.Error, KeyError, ValueError) as err:
-        log.warning("jieba dictionary file unavailable (%s); loading the whole dictionary instead", err)
+        key = key_of(FORMAT, source)
+    except OSError:  # no dict.txt to copy
         return None
+    return kept("jieba", key, lambda path: Dictionary.write(source, path), Dictionary, cache_dir)

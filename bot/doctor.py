@@ -211,7 +211,8 @@ def _index(corpus_dir: Path) -> Check:
 
 def _dictionary() -> Check:
     """jieba's dictionary file (bot/dictionary.py): without it every start loads the whole dictionary."""
-    from bot.dictionary import CACHE_DIR, dictionary
+    from bot.cache import CACHE_DIR
+    from bot.dictionary import dictionary
 
     found = dictionary()
     if found is None:

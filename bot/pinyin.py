@@ -5,28 +5,23 @@ Importing pypinyin reads its tables (47,111 phrases, 41,923 characters) and inde
 `lazy_pinyin` depends only on the dictionary phrases inside the word (it cuts the word into the
 longest ones, left to right, a character alone where none fits) and on the reading of each piece.
 So every phrase, every beginning of one and every character is written once per machine, with its
-reading as `lazy_pinyin` itself gives it (1.5 s), to SQLite in the project's `.cache/`; a word is
+reading as `lazy_pinyin` itself gives it (1.5 s), to SQLite in the project's `.cache/` (bot/cache.py); a word is
 then read with one query and cut the same way. Anything else (a character outside U+4E00–U+9FFF or
 without a reading, no file) is read by pypinyin itself. tests/test_pinyin.py checks the two agree.
 """
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
-import logging
-import os
 import re
 import sqlite3
-import tempfile
 import threading
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
-log = logging.getLogger(__name__)
+from bot.cache import CACHE_DIR, kept, key_of, write_sqlite
 
-CACHE_DIR = Path(__file__).resolve().parent.parent / ".cache"
 FORMAT = 1  # of the file below; a new format makes a new file
 _HAN_WORD = re.compile(r"^[\u4e00-\u9fff]+$")  # what the file covers; pypinyin reads any other text
 
@@ -68,28 +63,20 @@ class Readings:
 
     @classmethod
     def write(cls, path: Path) -> None:
-        """Write the file from pypinyin's tables, whole or not at all (a temporary file renamed)."""
-        path.parent.mkdir(parents=True, exist_ok=True)  # first: a folder that cannot be had fails at once
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-        os.close(fd)
-        os.chmod(tmp, 0o644)  # readable by a bot run under another account, like the rest of the checkout
-        try:
-            from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
+        """Write the file from pypinyin's tables."""
+        from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
 
-            prefixes = {phrase[:k] for phrase in PHRASES_DICT for k in range(1, len(phrase) + 1)}
-            chars = {chr(code) for code in PINYIN_DICT if 0x4E00 <= code <= 0x9FFF}
-            rows = [(t, " ".join(pypinyin_sound(t)) if t in PHRASES_DICT or t in chars else None,
-                     int(t in PHRASES_DICT), int(t in prefixes)) for t in sorted(prefixes | chars) if _in_range(t)]
-            with sqlite3.connect(tmp) as db:
-                db.execute("PRAGMA journal_mode = OFF")  # a temporary file, renamed only once whole
-                db.execute("CREATE TABLE readings (text TEXT PRIMARY KEY, reading TEXT, phrase INTEGER NOT NULL, "
-                           "prefix INTEGER NOT NULL) WITHOUT ROWID")  # reading NULL: only a phrase's beginning
-                db.executemany("INSERT INTO readings VALUES (?, ?, ?, ?)", rows)
-            db.close()
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.remove(tmp)
+        prefixes = {phrase[:k] for phrase in PHRASES_DICT for k in range(1, len(phrase) + 1)}
+        chars = {chr(code) for code in PINYIN_DICT if 0x4E00 <= code <= 0x9FFF}
+        rows = [(t, " ".join(pypinyin_sound(t)) if t in PHRASES_DICT or t in chars else None,
+                 int(t in PHRASES_DICT), int(t in prefixes)) for t in sorted(prefixes | chars) if _in_range(t)]
+
+        def fill(db: sqlite3.Connection) -> None:
+            db.execute("CREATE TABLE readings (text TEXT PRIMARY KEY, reading TEXT, phrase INTEGER NOT NULL, "
+                       "prefix INTEGER NOT NULL) WITHOUT ROWID")  # reading NULL: only a phrase's beginning
+            db.executemany("INSERT INTO readings VALUES (?, ?, ?, ?)", rows)
+
+        write_sqlite(path, fill)
 
 
 def _cut(text: str, prefixes: set[str], phrases: set[str]) -> Iterator[str]:
@@ -119,15 +106,13 @@ def _cut(text: str, prefixes: set[str], phrases: set[str]) -> Iterator[str]:
                 break
 
 
-def _file_name() -> str | None:
-    """Named for pypinyin's table files: another version (or an edit) gets its own file."""
+def _key() -> str | None:
+    """Of pypinyin's table files: another version (or an edit) gets its own file."""
     spec = importlib.util.find_spec("pypinyin")
     if not spec or not spec.submodule_search_locations:
         return None
     folder = Path(spec.submodule_search_locations[0])
-    key = " ".join([str(FORMAT)] + [f"{f} {f.stat().st_size} {f.stat().st_mtime_ns}"
-                                     for f in (folder / "phrases_dict.json", folder / "pinyin_dict.json")])
-    return f"pinyin-{hashlib.sha256(key.encode()).hexdigest()[:16]}.sqlite"
+    return key_of(FORMAT, folder / "phrases_dict.json", folder / "pinyin_dict.json")
 
 
 @lru_cache(maxsize=1)
@@ -135,24 +120,10 @@ def readings(cache_dir: Path = CACHE_DIR) -> Readings | None:
     """The readings file, written first if there is none; None if it cannot be had (pypinyin then reads
     every word: slower the first time, the same readings)."""
     try:
-        name = _file_name()
-        if name is None:
-            return None
-        path = cache_dir / name
-        if path.exists():
-            try:
-                return Readings(path)
-            except sqlite3.Error as err:  # damaged: made again below
-                log.warning("pinyin file %s is unreadable (%s); writing it again", path, err)
-        log.info("writing pypinyin's readings to %s (once per machine)", path)
-        Readings.write(path)
-        for old in cache_dir.glob("pinyin-*.sqlite"):  # another version's, or another format's
-            if old != path:
-                old.unlink(missing_ok=True)
-        return Readings(path)
-    except (OSError, sqlite3.Error) as err:
-        log.warning("pinyin file unavailable (%s); pypinyin reads every word instead", err)
+        key = _key()
+    except OSError:  # pypinyin's tables are not where they were
         return None
+    return kept("pinyin", key, Readings.write, Readings, cache_dir) if key else None
 
 
 def sound(word: str, cache_dir: Path = CACHE_DIR) -> tuple[str, ...]:
