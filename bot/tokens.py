@@ -201,6 +201,16 @@ def general_counts() -> tuple[dict[str, int], int]:
     return counts, sum(counts.values()) or 1
 
 
+@lru_cache(maxsize=65536)
+def _frequency(word: str) -> float:
+    """Remembered: a question asks it of each of its words, from the file (or the whole file read)."""
+    kept = dictionary()
+    if kept is not None:
+        return kept.counts([word]).get(word, 0) / kept.total
+    counts, total = general_counts()
+    return counts.get(word, 0) / total
+
+
 @cache
 def _rjieba_class() -> Any:
     """rjieba's `Jieba`, loaded from its extension module without running the package's __init__.
@@ -262,11 +272,7 @@ class Tokenizer:
 
     def frequency(self, word: str) -> float:
         """How common a word is in general Chinese: its share of jieba's dictionary counts (0 if unknown)."""
-        kept = dictionary()
-        if kept is not None:
-            return kept.counts([word]).get(word, 0) / kept.total
-        counts, total = general_counts()
-        return counts.get(word, 0) / total
+        return _frequency(word)
 
     def is_word(self, word: str) -> bool:
         """In jieba's dictionary or ours: 「昆明」 is a word (a real city), 「泸洲」 is not (a typo of 泸州)."""
