@@ -382,7 +382,8 @@ class Engine:
         """What a how-many question counts: it is answered only by a paragraph reporting such a figure."""
         if not (query.intent.number and self.options.number_check):
             return None
-        return counted_thing(query, self._weights(query), self.tokenize, self.lexicon.vocabulary.units)
+        return counted_thing(query, self._weights(query), self.tokenize, self.lexicon.vocabulary.units,
+                             self.lexicon.cues.words.get("count_unit_groups", []))
 
     @staticmethod
     def _names(article: Article, name: str) -> bool:

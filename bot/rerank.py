@@ -102,6 +102,16 @@ class Counted:
     whole: str = ""  # the question's content words run together: 「党员」 in 「兰州新区有多少党员」
     one_word: bool = False  # the question's content is that one word
     scale: str = ""  # 「多少亿」: only an amount written with 万 or 亿 answers (not 70%)
+    groups: list[str] = field(default_factory=list)  # one-character measure words counting alike things
+
+    def alike(self, unit: str) -> bool:
+        """A figure's measure word counts what the one asked counts: 「多少户牧民」 is not answered by 「10余项服务」.
+        Units of no group, and 个, fit any."""
+        if not self.unit or unit == self.unit or "个" in (unit, self.unit):
+            return True
+        asked = next((g for g in self.groups if len(self.unit) == 1 and self.unit in g), "")
+        given = next((g for g in self.groups if len(unit) == 1 and unit in g), "")
+        return not asked or not given or asked == given
 
     def about(self, sentence: str) -> bool:
         """The park and its event share a clause: 「兰州高新区成立于…」, not 「…共产党成立105周年…兰州高新区将…」."""
@@ -209,9 +219,10 @@ class Counted:
 
 
 def counted_thing(query: Query, weights: dict[str, float], tokenize: Tokenizer,
-                  units: dict[str, str] | None = None) -> Counted:
+                  units: dict[str, str] | None = None, groups: list[str] | None = None) -> Counted:
     """What a how-many question counts: its measure word's class and the words after the cue.
-    `units`: every measure word and its class (units.txt), for a measure question with none (「多高」)."""
+    `units`: every measure word and its class (units.txt), for a measure question with none (「多高」);
+    `groups`: measure words that count alike things (question_words.toml)."""
     intent = query.intent
     measures = [u for u, kind in (units or {}).items() if kind == intent.figure] if not intent.unit else []
     after = intent.after
@@ -226,11 +237,11 @@ def counted_thing(query: Query, weights: dict[str, float], tokenize: Tokenizer,
         return Counted(intent.figure, [t for t in weights if len(t) >= 2], intent.time, unit=intent.unit,
                        weights=weights, alternatives=[c for c in concepts if c], places=places, events=events,
                        whole="".join(words), one_word=len(words) == 1, measures=measures,
-                       periods=periods(query.normal), scale=intent.scale)
+                       periods=periods(query.normal), scale=intent.scale, groups=groups or [])
     parts = {w: [t for t in tokenize(w) if len(t) >= 2 and t != w] for w in thing}
     return Counted(intent.figure, thing, intent.time, parts, unit=intent.unit, places=places, events=events,
                    whole="".join(words), one_word=len(words) == 1, asked=weights, measures=measures,
-                   periods=periods(query.normal), scale=intent.scale)
+                   periods=periods(query.normal), scale=intent.scale, groups=groups or [])
 
 
 def answering_figures(counted: Counted, facts: list[Fact], paragraph: str = "") -> list[tuple[int, Fact]]:
@@ -247,7 +258,7 @@ def answering_figures(counted: Counted, facts: list[Fact], paragraph: str = "") 
 def _tiers(counted: Counted, facts: list[Fact], paragraph: str) -> list[tuple[int, Fact]]:
     named = [(counted.names(f, paragraph[:max(paragraph.find(f.sentence), 0)]), f) for f in facts
              if (not counted.kind or f.kind == counted.kind) and counted.scaled(f.text or f.value)
-             and not _other_period(counted.periods, f.period)]
+             and counted.alike(f.unit) and not _other_period(counted.periods, f.period)]
     return [(n + (bool(counted.unit) and f.unit == counted.unit) + 2 * counted.is_subject(f.subject), f)
             for n, f in named if n]
 

@@ -37,7 +37,7 @@ def test_question_frame_words_are_never_content():
 def test_no_cue_word_counts_as_an_unseen_content_word(engine: Engine):
     """An unseen word weighs as the rarest; a cue word must be a stop word, a word of the articles, or a synonym."""
     lexicon = engine.lexicon
-    not_cues = ("titles", "events", "greeting", "people_endings")
+    not_cues = ("titles", "events", "greeting", "people_endings", "count_unit_groups")
     cues = {k: ws for k, ws in lexicon.cues.words.items() if k not in not_cues}
     unseen = {w: t for ws in cues.values() for w in ws
               for t in lexicon.tokenizer.words(w) if not engine.index.idf(t) and t not in lexicon.synonyms}

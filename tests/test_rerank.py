@@ -129,3 +129,14 @@ def test_the_last_item_of_a_list_is_not_its_name():
     # 「…、丁经济4个主导产业」 lists industries, one of them the 丁经济 asked about: not a list of 丁经济.
     text = "围绕甲医药、乙制造、丙材料、丁经济4个主导产业布局4条产业链。"
     assert _enumerates(text, ["丁经济", "经济"], ["丁经济"]) == 1
+
+
+def test_a_figure_in_a_measure_word_counting_other_things_does_not_answer():
+    sentence = "服务站为牧民提供12项服务，覆盖300户牧民。"
+    services = Fact("服务", "12项", 12, "项", "", sentence, "001-1", 1, "某县", text="12项", kind="count")
+    homes = Fact("牧民", "300户", 300, "户", "", sentence, "001-1", 1, "某县", text="300户", kind="count")
+    groups = ["家户所处", "项条件类种款批"]
+    asked = Counted("count", ["牧民"], unit="户", asked={"牧民": 2.0}, groups=groups)  # 「有多少户牧民」
+    assert [f for _, f in answering_figures(asked, [services, homes], sentence)] == [homes]
+    enterprises = Counted("count", ["牧民"], unit="家", asked={"牧民": 2.0}, groups=groups)  # 家 and 户 count alike
+    assert homes in [f for _, f in answering_figures(enterprises, [services, homes], sentence)]
