@@ -26,6 +26,7 @@ _LATIN_WORD = re.compile(r"[A-Za-z]{4,}")
 _RANKED = re.compile(r"排(名|在|到)?$")  # 「排第几」「排名多少」, not 「摸排了多少」
 _RANK_CUE = re.compile(r"第几|排名|名次")
 _SCALES = ("万", "亿")
+_SPLIT_PLACE = re.compile(r"([\u4e00-\u9fff]{2,3}?)(?:那个|这个|那里的|这里的|的)(国家高新区|高新区|新区)")
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,7 @@ def analyse(question: str, lexicon: Lexicon, registry: Registry, seen: Callable[
     """Read a question; `seen` says whether the index knows a token (an unseen word backs off to characters)."""
     text = question or ""
     as_typed = normalize_query(text)[:MAX_QUESTION]
-    normal = _pinyin_places(lexicon.standard(as_typed), registry)
+    normal = _joined_places(_pinyin_places(lexicon.standard(as_typed), registry), registry)
     named, unknown, written = registry.places_in(normal) if park_filter else ([], [], [])
     concepts = _concepts(normal, lexicon, seen, speller)
     tokenize = lexicon.tokenizer
@@ -151,6 +152,18 @@ def _counts_people(content: list[Concept], cues: QuestionWords) -> bool:
     (党员, 牧民, 志愿者, 负责人: `people_endings` in question_words.toml)."""
     last = content[-1].word if content else ""
     return any(last.endswith(e) for e in cues.words.get("people_endings", []))
+
+
+def _joined_places(text: str, registry: Registry) -> str:
+    """「兰州那个高新区」「兰州的高新区」 → 兰州高新区: a city and, a word later, its kind of park name one park."""
+    if "区" not in text:
+        return text
+
+    def join(m: re.Match) -> str:
+        name = m.group(1) + m.group(2)
+        return name if registry.resolve(name).status == "ok" else m.group()
+
+    return _SPLIT_PLACE.sub(join, text)
 
 
 def _pinyin_places(text: str, registry: Registry) -> str:

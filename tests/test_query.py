@@ -87,3 +87,10 @@ def test_a_typo_whose_wrong_character_is_a_stop_word_is_still_corrected(engine: 
     concepts = analyse("中国电子和泸州高新区怎么合做的", engine.lexicon, engine.registry,
                        lambda t: bool(engine.index.idf(t)), speller=engine.speller).content
     assert any("合作" in c.synonyms for c in concepts)
+
+
+def test_a_city_and_a_word_later_its_kind_of_park_name_that_one_park(engine: Engine):
+    """兰州 has two parks; 「兰州那个新区」「兰州的高新区」 say which."""
+    assert [p.name for p in read(engine, "兰州那个新区有多少党员").parks] == ["兰州新区"]
+    assert [p.name for p in read(engine, "兰州的高新区有几家高企").parks] == ["兰州高新区"]
+    assert read(engine, "杭州的高新区有几家高企").parks == []
