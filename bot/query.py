@@ -26,6 +26,7 @@ _LATIN_WORD = re.compile(r"[A-Za-z]{4,}")
 _RANKED = re.compile(r"排(名|在|到)?$")  # 「排第几」「排名多少」, not 「摸排了多少」
 _RANK_CUE = re.compile(r"第几|排名|名次")
 _SCALES = ("万", "亿")
+_MEASURES = ("time", "length", "weight")
 _SPLIT_PLACE = re.compile(r"([\u4e00-\u9fff]{2,3}?)(?:那个|这个|那里的|这里的|的)(国家高新区|高新区|新区)")
 
 
@@ -42,6 +43,7 @@ class Intent:
     figure: str = ""  # the class of figure a how-many question asks: rank, percent, money, or a unit's class
     unit: str = ""  # its measure word (「多少名」 → 名)
     scale: str = ""  # 万 or 亿 after the cue (「多少亿」): the figure is an amount written with one, not a share
+    adjective: str = ""  # the measure a cue names (高 in 「多高」, 快 in 「多快」)
     after: str = ""  # the text after the how-many cue, where the counted thing is named
     time: bool = False  # when: a date answers
     listing: bool = False  # which ones, what it includes or is: an enumeration answers
@@ -74,7 +76,11 @@ def intent_of(text: str, cues: QuestionWords, units: dict[str, str]) -> Intent:
         figure = ""
     else:
         figure = units.get(unit, "") or cues.measure(text)
-    return Intent(number=cue is not None, figure=figure if cue else "", unit=unit, scale=scale, after=after,
+    # 「多高」「多快」: the cue's adjective is the measure asked (like 「名」 in 「多少名」), not a word to look for.
+    measured = cue is not None and figure in _MEASURES and len(cue.group()) == 2 and cue.group().startswith("多")
+    adjective = cue.group()[1:] if cue is not None and measured else ""
+    return Intent(number=cue is not None, figure=figure if cue else "", unit=unit, scale=scale, adjective=adjective,
+                  after=after,
                   time=bool(cues.time.search(text)), listing=cue is None and bool(cues.list.search(text)),
                   definition=cues.defined_term(text), place=bool(cues.place.search(text)),
                   person=bool(cues.person.search(text)))
@@ -139,7 +145,8 @@ def analyse(question: str, lexicon: Lexicon, registry: Registry, seen: Callable[
     park_words |= {w for name in written for w in tokenize.words(name)}
     intent = intent_of(normal, lexicon.cues, lexicon.vocabulary.units)
     # 「多少人」: 人 is the measure word of the figure asked, not something the paragraph must say.
-    content = [c for c in concepts if c.word not in park_words and c.word not in (intent.unit, intent.scale)]
+    measure = (intent.unit, intent.scale, intent.adjective)
+    content = [c for c in concepts if c.word not in park_words and c.word not in measure]
     if intent.number and not intent.figure and not intent.unit and _counts_people(content, lexicon.cues):
         intent = replace(intent, figure="people")  # 「靖远县党员有多少」: members, not 239枚 of their medals
     events = frozenset(lexicon.cues.words.get("events", []))

@@ -94,3 +94,11 @@ def test_a_city_and_a_word_later_its_kind_of_park_name_that_one_park(engine: Eng
     assert [p.name for p in read(engine, "兰州那个新区有多少党员").parks] == ["兰州新区"]
     assert [p.name for p in read(engine, "兰州的高新区有几家高企").parks] == ["兰州高新区"]
     assert read(engine, "杭州的高新区有几家高企").parks == []
+
+
+def test_a_measure_cue_asks_a_measure_and_its_adjective_is_no_word_to_look_for(engine: Engine):
+    """「多快」 asks how long it took (a duration), 「多高」 a length; 快 and 高 are what is measured, not content."""
+    fast = read(engine, "东金硅业多快建成投产")
+    assert fast.intent.figure == "time" and "快" not in [c.word for c in fast.content]
+    high = read(engine, "威海那个医药仓库的货架有多高")
+    assert high.intent.figure == "length" and "高" not in [c.word for c in high.content]
