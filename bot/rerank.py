@@ -256,9 +256,15 @@ def answering_figures(counted: Counted, facts: list[Fact], paragraph: str = "") 
 
 
 def _tiers(counted: Counted, facts: list[Fact], paragraph: str) -> list[tuple[int, Fact]]:
-    named = [(counted.names(f, paragraph[:max(paragraph.find(f.sentence), 0)]), f) for f in facts
+    def before(f: Fact) -> str:
+        return paragraph[:max(paragraph.find(f.sentence), 0)]
+
+    # A figure with no year of its own is of the year its paragraph named before it (「今年…引进实施项目65个…；
+    # …新引进24个关联项目」): news paragraphs give the time once.
+    named = [(counted.names(f, before(f)), f) for f in facts
              if (not counted.kind or f.kind == counted.kind) and counted.scaled(f.text or f.value)
-             and counted.alike(f.unit) and not _other_period(counted.periods, f.period)]
+             and counted.alike(f.unit)
+             and not _other_period(counted.periods, f.period or _dated(f.sentence, before(f)))]
     return [(n + (bool(counted.unit) and f.unit == counted.unit) + 2 * counted.is_subject(f.subject), f)
             for n, f in named if n]
 
@@ -284,9 +290,12 @@ def counted_first(results: list[Scored], counted: Counted, docs: Sequence[Passag
         if extracted or counted.kind in _STRICT:
             return extracted
         # A figure the statistics do not read (「融资额度超20亿」「7天全天候值守」), in a sentence that holds the
-        # question (or a clause naming the thing asked after the cue), of the year asked if it names one.
+        # question (or a clause naming the thing asked after the cue), of the year asked if it or its paragraph
+        # before it names one.
+        sentences = split_sentences(doc.para.text)
         return int(any(counted.figure_in(c) and (counted.held_by(s) if counted.weights else counted.named_in(c))
-                       for s in split_sentences(doc.para.text) if not _other_period(counted.periods, s)
+                       for i, s in enumerate(sentences)
+                       if not _other_period(counted.periods, _dated(s, "".join(sentences[:i])))
                        for c in _CLAUSE.split(s)))
 
     tiers = {r.doc: reports(r) for r in results}
@@ -297,6 +306,11 @@ def counted_first(results: list[Scored], counted: Counted, docs: Sequence[Passag
 def periods(text: str) -> frozenset[str]:
     """The years a text names, as written (「2024」) or relative (「今年」「去年」)."""
     return frozenset(m.group(1) or m.group(2) for m in _PERIOD.finditer(text))
+
+
+def _dated(sentence: str, before: str) -> str:
+    """The text whose years a sentence's figures are of: its own, else those its paragraph named before it."""
+    return sentence if periods(sentence) else before + sentence
 
 
 def _other_period(asked: frozenset[str], period: str) -> bool:

@@ -140,3 +140,16 @@ def test_a_figure_in_a_measure_word_counting_other_things_does_not_answer():
     assert [f for _, f in answering_figures(asked, [services, homes], sentence)] == [homes]
     enterprises = Counted("count", ["牧民"], unit="家", asked={"牧民": 2.0}, groups=groups)  # 家 and 户 count alike
     assert homes in [f for _, f in answering_figures(enterprises, [services, homes], sentence)]
+
+
+def test_a_figure_without_a_year_is_of_the_year_its_paragraph_named_before_it():
+    from bot.index import Scored
+    from bot.ingest import Article, Paragraph, Passage
+    from bot.rerank import counted_first, periods
+
+    text = "今年某区引进实施项目65个。其中，新引进电子项目24个。"
+    docs = [Passage(Article("001-1", "001.txt", "题目", paragraphs=[Paragraph(1, text)]), Paragraph(1, text))]
+    last_year = Counted("", ["项目"], unit="个", periods=periods("去年引进了多少个项目"))
+    this_year = Counted("", ["项目"], unit="个", periods=periods("今年引进了多少个项目"))
+    assert counted_first([Scored(0, 1.0)], last_year, docs, lambda doc: []) == []
+    assert counted_first([Scored(0, 1.0)], this_year, docs, lambda doc: []) != []
