@@ -287,8 +287,9 @@ class Engine:
             return refusal
         results = self._rank(query, scope, max(top_k, CANDIDATES))
         counted = self._counted(query)
+        reporting: set[int] = set()
         if counted is not None:
-            results = counted_first(results, counted, self.docs, self._facts_of)
+            results = counted_first(results, counted, self.docs, self._facts_of, reporting)
         if titles := self._titles_asked(query):  # 「党工委书记叫啥」: only a paragraph naming a 书记 can say who
             results = [r for r in results if any(t in self.docs[r.doc].para.text for t in titles)]
         # 「百源基因去年营收多少钱」: not another company's article.
@@ -298,10 +299,14 @@ class Engine:
         coverage = {r.doc: self.coverage.of(query.content, r.doc) for r in results[:top_k]}
         if own is not None:
             coverage = {doc: min(share, self.coverage.of(own, doc)) for doc, share in coverage.items()}
-        # Among the hits shown, one that holds enough of the question goes first.
-        results = sorted(results[:top_k], key=lambda r: coverage[r.doc] < self.options.min_coverage)
+        # Among the hits shown, one that holds enough of the question goes first; for a how-many question, one
+        # that reports such a figure: a paragraph without one does not answer however much of the question it
+        # holds (a date may be told otherwise: 「今年年初」).
+        figures = counted is not None and not counted.when
+        results = sorted(results[:top_k], key=lambda r: coverage[r.doc] < self.options.min_coverage
+                         or (figures and r.doc not in reporting))
         confidence = coverage[results[0].doc] if results else 0.0
-        if not results or confidence < self.options.min_coverage:
+        if not results or confidence < self.options.min_coverage or (figures and results[0].doc not in reporting):
             reason: Reason = "not_chinese" if query.foreign else "not_found"
             return Answer(query.text, False, query.park, reason, terms=query.terms(), confidence=confidence,
                           examples=self.lexicon.examples if query.foreign else [])

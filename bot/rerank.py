@@ -270,7 +270,7 @@ def _tiers(counted: Counted, facts: list[Fact], paragraph: str) -> list[tuple[in
 
 
 def counted_first(results: list[Scored], counted: Counted, docs: Sequence[Passage],
-                  facts_at: Callable[[Passage], list[Fact]]) -> list[Scored]:
+                  facts_at: Callable[[Passage], list[Fact]], reporting: set[int] | None = None) -> list[Scored]:
     """For 「多少」「几」 questions, paragraphs that report a figure of the thing asked come first.
 
     The figure must be one the statistics extracted (so not a date, a 「4+1」 or a list
@@ -278,6 +278,7 @@ def counted_first(results: list[Scored], counted: Counted, docs: Sequence[Passag
     names the thing (「现有党员1732名」); a figure in the very unit asked (「几个」 → 「4个」)
     goes before one of the same class (「11家」). When no paragraph has one, the articles do
     not report it and nothing is returned, rather than a passage that only mentions the thing.
+    `reporting`, if given, receives the paragraphs that report one (the others follow them, for the next hits).
     """
     def reports(r: Scored) -> int:
         doc = docs[r.doc]
@@ -300,6 +301,8 @@ def counted_first(results: list[Scored], counted: Counted, docs: Sequence[Passag
 
     tiers = {r.doc: reports(r) for r in results}
     found = sorted((r for r in results if tiers[r.doc]), key=lambda r: -tiers[r.doc])
+    if reporting is not None:
+        reporting.update(r.doc for r in found)
     return found + [r for r in results if not tiers[r.doc]] if found else []
 
 

@@ -432,3 +432,9 @@ def test_the_short_names_of_high_tech_enterprises_read_as_the_full_one(engine):
     for question in ("泸州高新区高科技企业有几家", "泸州高新区的高新企业有多少家"):
         answer = engine.ask(question)
         assert answer.found and "高新技术企业166家" in answer.hits[0].excerpt, question
+
+
+def test_a_how_many_question_is_not_answered_by_a_paragraph_without_such_a_figure(engine):
+    """宏怡电子 is named only beside a count of projects: the only paragraph that may speak of it holds much of
+    「宏怡电子2024年营收多少钱」 but reports no money, so it is no answer, however well it covers the question."""
+    assert not engine.ask("宏怡电子2024年营收多少钱").found
