@@ -184,6 +184,7 @@ def _concepts(normal: str, lexicon: Lexicon, seen: Callable[[str], bool], spelle
     """The question as concepts: each a word's search-mode parts, plus its synonyms as alternatives."""
     tokenize = lexicon.tokenizer
     concepts = []
+    said = [(short, full) for short, full in lexicon.synonyms.items() if short in normal]  # once, not per word
     for word in dict.fromkeys(tokenize.words(normal)):
         if not seen(word) and _CJK_WORD.match(word):
             # 「发了」「搞的」: a word the cut joined to a particle is the word without it (but 「花会」 is a typo
@@ -192,8 +193,8 @@ def _concepts(normal: str, lexicon: Lexicon, seen: Callable[[str], bool], spelle
             known = stem and stem != word and (seen(stem) or tokenize.frequency(stem) > 0)
             word = stem if known and not (speller and speller.correct(word)) else word
         concept = Concept(word, [tokenize(word) or [word]])
-        for short, full in lexicon.synonyms.items():
-            if short in normal and (word in short or short in word):
+        for short, full in said:
+            if word in short or short in word:
                 # A part of a longer word stands for that part only: 「上市公司」 is 上市企业, not any 企业.
                 full = [word.replace(short, f) for f in full] if short in word and short != word else full
                 concept.alternatives += [tokenize(f) for f in full if tokenize(f)]

@@ -264,7 +264,7 @@ def _tiers(counted: Counted, facts: list[Fact], paragraph: str) -> list[tuple[in
     named = [(counted.names(f, before(f)), f) for f in facts
              if (not counted.kind or f.kind == counted.kind) and counted.scaled(f.text or f.value)
              and counted.alike(f.unit)
-             and not _other_period(counted.periods, f.period or _dated(f.sentence, before(f)))]
+             and not (counted.periods and _other_period(counted.periods, f.period or _dated(f.sentence, before(f))))]
     return [(n + (bool(counted.unit) and f.unit == counted.unit) + 2 * counted.is_subject(f.subject), f)
             for n, f in named if n]
 
@@ -296,7 +296,7 @@ def counted_first(results: list[Scored], counted: Counted, docs: Sequence[Passag
         sentences = split_sentences(doc.para.text)
         return int(any(counted.figure_in(c) and (counted.held_by(s) if counted.weights else counted.named_in(c))
                        for i, s in enumerate(sentences)
-                       if not _other_period(counted.periods, _dated(s, "".join(sentences[:i])))
+                       if not counted.periods or not _other_period(counted.periods, _dated(s, "".join(sentences[:i])))
                        for c in _CLAUSE.split(s)))
 
     tiers = {r.doc: reports(r) for r in results}
