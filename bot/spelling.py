@@ -13,14 +13,17 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 
 from bot import pinyin
 
 _CJK_WORD = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 
 
+@lru_cache(maxsize=65536)
 def sound(word: str) -> tuple[str, ...]:
-    """pypinyin's toneless reading, from its tables kept in a file (bot/pinyin.py): no 0.15 s import."""
+    """pypinyin's toneless reading, from its tables kept in a file (bot/pinyin.py): no 0.15 s import.
+    Remembered: the same held words are heard again for every typo that resembles them."""
     return pinyin.sound(word)
 
 
