@@ -157,7 +157,7 @@ def follow(query: Query, previous: Context | None, words: FollowupWords, cut: Ca
 def within(query: Query, previous: Context | None) -> tuple[str, ...]:
     """The question asked in the previous question's park, then about its subject there, tried only when it
     finds nothing on its own: 「有哪些服务」 after a question on 肃北县 asks 肃北县有哪些服务, 「效果咋样」
-    after 「泸州高新区怎么搞产业链党建的」 asks about 产业链党建's 效果. None if it names a place of its own."""
+    after 「泸州高新区怎么搞产业链党建的」 asks about 产业链党建's 效果. Nothing if it names a place of its own."""
     if previous is None or not previous.parks or query.parks or query.unknown or not query.content:
         return ()
     park, rest = "、".join(previous.parks), _bare(query.normal)
