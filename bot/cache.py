@@ -49,8 +49,9 @@ def write_sqlite(path: Path, fill: Callable[[sqlite3.Connection], None]) -> None
 
 def kept(kind: str, key: str, make: Callable[[Path], None], open_: Callable[[Path], T],
          cache_dir: Path = CACHE_DIR) -> T | None:
-    """`kind-key.sqlite` opened, made first if missing or unreadable; None if it cannot be had. A new file
-    removes the other files of its kind (another version's, another format's)."""
+    """`kind-key.sqlite` opened, made first if missing or unreadable; None if it cannot be had. Files of other
+    keys stay: two environments of one checkout (the key holds the library's path) would otherwise remove
+    each other's at every start. `.cache/` can be deleted at any time."""
     path = cache_dir / f"{kind}-{key}.sqlite"
     try:
         if path.exists():
@@ -60,9 +61,6 @@ def kept(kind: str, key: str, make: Callable[[Path], None], open_: Callable[[Pat
                 log.warning("%s is unreadable (%s); writing it again", path, err)
         log.info("writing %s (once per machine)", path)
         make(path)
-        for old in cache_dir.glob(f"{kind}-*.sqlite"):
-            if old != path:
-                old.unlink(missing_ok=True)
         return open_(path)
     except (OSError, sqlite3.Error, KeyError, ValueError) as err:
         log.warning("%s file in %s unavailable (%s); the library's own data is read instead", kind, cache_dir, err)
