@@ -22,15 +22,16 @@ import logging
 import re
 import sqlite3
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from bot.dictionary import Dictionary, dictionary, jieba_dict, read_counts
 from bot.text import arabic_numerals, fold_width
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 _TOKEN_OK = re.compile(r"[\u4e00-\u9fff0-9a-z]")
 
 
@@ -149,26 +150,25 @@ class LazyJieba:
                 self.looked_up, self.held, self.texts, self.beginnings = set(), {}, set(), set()
         return self.full
 
+    def _apply(self, text: str, call: Callable[[Any], T]) -> T:
+        """`call` on the whole dictionary's cutter once loaded; else on this one, `text`'s words held first and
+        under the lock (another thread may be adding words)."""
+        full = self.full
+        if full is None:
+            with self.lock:
+                full = self._ready(text)
+                if full is None:
+                    return call(self.jieba)
+        return call(full)
+
     def cut(self, text: str) -> list[str]:
-        if self.full is not None:
-            return self.full.cut(text)
-        with self.lock:
-            full = self._ready(text)
-            return full.cut(text) if full else self.jieba.cut(text)
+        return self._apply(text, lambda jieba: jieba.cut(text))
 
     def cut_for_search(self, text: str) -> list[str]:
-        if self.full is not None:
-            return self.full.cut_for_search(text)
-        with self.lock:
-            full = self._ready(text)
-            return full.cut_for_search(text) if full else self.jieba.cut_for_search(text)
+        return self._apply(text, lambda jieba: jieba.cut_for_search(text))
 
     def has_word(self, word: str) -> bool:
-        if self.full is not None:
-            return self.full.has_word(word)
-        with self.lock:
-            full = self._ready(word)
-            return full.has_word(word) if full else word in self.held
+        return self._apply(word, lambda jieba: jieba.has_word(word))
 
 
 class PyJieba:
